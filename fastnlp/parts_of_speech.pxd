@@ -1,0 +1,23 @@
+# Universal POS tags; values equal their index in the shared symbol table.
+cpdef enum univ_pos_t:
+    NO_TAG = 0
+    ADJ = 84
+    ADP
+    ADV
+    AUX
+    CONJ
+    CCONJ
+    DET
+    INTJ
+    NOUN
+    NUM
+    PART
+    PRON
+    PROPN
+    PUNCT
+    SCONJ
+    SYM
+    VERB
+    X
+    EOL
+    SPACE

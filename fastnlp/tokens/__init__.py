@@ -1,0 +1,5 @@
+from .doc import Doc
+from .span import Span
+from .token import Token
+
+__all__ = ["Doc", "Token", "Span"]

@@ -29,7 +29,9 @@ cdef class Lexeme:
     def text(self):
         return self.vocab.strings.decode(self.c.orth)
 
-    orth_ = text
+    @property
+    def orth_(self):
+        return self.vocab.strings.decode(self.c.orth)
 
     @property
     def lower(self):

@@ -1,0 +1,164 @@
+# cython: infer_types=True
+"""Span: a view of a slice of a Doc."""
+import numpy
+
+from .errors import E
+
+
+cdef class Span:
+    def __cinit__(self, Doc doc, int start, int end, label=0, *, kb_id=0, span_id=0):
+        if start < 0 or end > doc.length or start > end:
+            raise IndexError(E.bad_span.format(start=start, end=end, n=doc.length))
+        self.doc = doc
+        self.start = start
+        self.end = end
+        self.label = doc.vocab.strings.add(label) if isinstance(label, str) else label
+        self.kb_id = doc.vocab.strings.add(kb_id) if isinstance(kb_id, str) else kb_id
+        self.id = doc.vocab.strings.add(span_id) if isinstance(span_id, str) else span_id
+
+    def __len__(self):
+        return self.end - self.start
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            start, stop, step = key.indices(len(self))
+            if step != 1:
+                raise ValueError(E.slice_step)
+            return Span(self.doc, self.start + start, self.start + max(start, stop))
+        cdef int i = key
+        if i < 0:
+            i += len(self)
+        if i < 0 or i >= len(self):
+            raise IndexError(E.token_index.format(i=key, n=len(self)))
+        return self.doc[self.start + i]
+
+    def __iter__(self):
+        cdef int i
+        for i in range(self.start, self.end):
+            yield self.doc[i]
+
+    def __repr__(self):
+        return self.text
+
+    def __str__(self):
+        return self.text
+
+    def __eq__(self, other):
+        return isinstance(other, Span) and (<Span>other).doc is self.doc \
+            and (<Span>other).start == self.start and (<Span>other).end == self.end \
+            and (<Span>other).label == self.label
+
+    def __hash__(self):
+        return hash((id(self.doc), self.start, self.end, self.label))
+
+    @property
+    def start_char(self):
+        return self.doc.c[self.start].idx if self.end > self.start else \
+            (self.doc.c[self.start].idx if self.start < self.doc.length else len(self.doc.text))
+
+    @property
+    def end_char(self):
+        if self.end == self.start:
+            return self.start_char
+        last = &self.doc.c[self.end - 1]
+        return last.idx + last.lex.length
+
+    @property
+    def text(self):
+        return "".join(t.text_with_ws for t in self)[: self.end_char - self.start_char]
+
+    @property
+    def text_with_ws(self):
+        return "".join(t.text_with_ws for t in self)
+
+    @property
+    def label_(self):
+        return self.doc.vocab.strings.decode(self.label)
+
+    @label_.setter
+    def label_(self, str value):
+        self.label = self.doc.vocab.strings.add(value)
+
+    @property
+    def kb_id_(self):
+        return self.doc.vocab.strings.decode(self.kb_id)
+
+    @property
+    def id_(self):
+        return self.doc.vocab.strings.decode(self.id)
+
+    @property
+    def vocab(self):
+        return self.doc.vocab
+
+    @property
+    def root(self):
+        """The token of the span whose head lies outside it (the leftmost such, if several)."""
+        cdef int i, head
+        best = -1
+        best_depth = None
+        for i in range(self.start, self.end):
+            head = i + self.doc.c[i].head
+            if head < self.start or head >= self.end or head == i:
+                depth = sum(1 for _ in self.doc[i].ancestors)
+                if best_depth is None or depth < best_depth:
+                    best, best_depth = i, depth
+        return self.doc[best if best != -1 else self.start]
+
+    @property
+    def ents(self):
+        return tuple(ent for ent in self.doc.ents
+                     if ent.start >= self.start and ent.end <= self.end)
+
+    @property
+    def sent(self):
+        for sent in self.doc.sents:
+            if sent.start <= self.start < sent.end:
+                return sent
+
+    @property
+    def sents(self):
+        for sent in self.doc.sents:
+            if sent.end > self.start and sent.start < self.end:
+                yield sent
+
+    @property
+    def lefts(self):
+        for token in self:
+            for left in token.lefts:
+                if left.i < self.start:
+                    yield left
+
+    @property
+    def rights(self):
+        for token in self:
+            for right in token.rights:
+                if right.i >= self.end:
+                    yield right
+
+    @property
+    def subtree(self):
+        """The span's tokens and all their descendants, in document order."""
+        indices = set()
+        for token in self:
+            indices.update(t.i for t in token.subtree)
+        for i in sorted(indices):
+            yield self.doc[i]
+
+    @property
+    def noun_chunks(self):
+        for chunk in self.doc.noun_chunks:
+            if chunk.start >= self.start and chunk.end <= self.end:
+                yield chunk
+
+    def char_span(self, int start_idx, int end_idx, label=0, **kwargs):
+        offset = self.start_char
+        return self.doc.char_span(start_idx + offset, end_idx + offset, label, **kwargs)
+
+    def to_array(self, attr_ids):
+        return self.doc.to_array(attr_ids)[self.start:self.end]
+
+    def as_doc(self):
+        """A new Doc holding a copy of this span's tokens and annotations."""
+        from .doc_io import span_as_doc
+        return span_as_doc(self)

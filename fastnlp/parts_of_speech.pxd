@@ -1,5 +1,5 @@
 # Universal POS tags; values equal their index in the shared symbol table.
-cpdef enum univ_pos_t:
+cdef enum univ_pos_t:
     NO_TAG = 0
     ADJ = 84
     ADP

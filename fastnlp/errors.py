@@ -1,0 +1,65 @@
+"""Errors raised while reading and writing corpora, and their messages.
+
+Every error about a file names the file (and the line, where there is one), so
+the CLI can print it as one line: ``path:line: message``.
+"""
+from pathlib import Path
+from typing import Optional, Union
+
+
+class FastNLPError(Exception):
+    """Base class of fastnlp's own errors."""
+
+
+class FormatError(FastNLPError, ValueError):
+    """Input that does not follow its format: names the source and the line."""
+
+    def __init__(self, message: str, source: Optional[Union[str, Path]] = None,
+                 line: Optional[int] = None):
+        self.message = message
+        self.source = None if source is None else str(source)
+        self.line = line
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        where = self.source or "<input>"
+        if self.line is not None:
+            where = f"{where}:{self.line}"
+        return f"{where}: {self.message}"
+
+    def with_source(self, source: Union[str, Path]) -> "FormatError":
+        """The same error, naming `source` (used when the reader saw only text)."""
+        return type(self)(self.message, source, self.line)
+
+
+class DocBinError(FormatError):
+    """A `.spacy` (DocBin) file or byte string that cannot be read."""
+
+
+class ConversionError(FastNLPError):
+    """A conversion that cannot run (unknown converter, missing input, ...)."""
+
+
+class Messages:
+    """Message templates, one place so tests and docs can quote them."""
+
+    bad_columns = "expected 10 tab-separated columns, found {n}"
+    bad_id = "token id {id!r} is not {expected}"
+    bad_head = "head {head!r} of token {id} is out of range (sentence has {n} words)"
+    head_cycle = "heads form a cycle through token {id}"
+    bad_mwt = "multi-word token range {id!r} is not valid here"
+    empty_sentence = "sentence has no words"
+    bad_iob_tag = "invalid IOB tag {tag!r}"
+    iob_columns = "expected at least 2 whitespace-separated columns, found {n}"
+    iob_pipes = "expected word|iob or word|tag|iob, found {token!r}"
+    bad_json = "invalid JSON: {err}"
+    bad_jsonl_record = "{what}"
+    misaligned_span = ("span [{start}, {end}) {label!r} does not match token boundaries "
+                       "(text {text!r})")
+    overlapping_ents = "entities {a} and {b} overlap"
+    not_docbin = "not a .spacy (DocBin) file: {err}"
+    docbin_missing_key = "not a .spacy (DocBin) file: missing key {key!r}"
+    docbin_shape = "corrupt .spacy (DocBin) file: {what}"
+    attrs_mismatch = "cannot merge DocBins: {param} differ ({current} vs {other})"
+    unknown_converter = "unknown converter {name!r}; choose one of: {names}"
+    no_converter = "cannot tell the format of {path}; pass --converter"

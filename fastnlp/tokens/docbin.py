@@ -1,0 +1,256 @@
+"""DocBin: many Docs in one `.spacy` file, byte-compatible with spaCy 3's DocBin.
+
+The file is zlib-compressed msgpack of a dict:
+
+    version      "0.1"
+    attrs        attribute ids of the token columns, ORTH first
+    tokens       uint64 array bytes, one row per token of every doc (C order)
+    spaces       bool array bytes, one per token (trailing whitespace)
+    lengths      int32 array bytes, tokens per doc
+    strings      sorted list of every string the columns and span labels use
+    cats         one {label: score} dict per doc
+    flags        one {"has_unknown_spaces": bool} dict per doc
+    span_groups  one msgpack blob per doc (spaCy's SpanGroups bytes)
+    user_data    one msgpack blob per doc (only if store_user_data)
+
+HEAD is a relative offset and SENT_START is 1/-1/0, both as two's complement
+uint64; string columns hold 64-bit string ids (symbols get spaCy's small ids).
+"""
+import struct
+import zlib
+from pathlib import Path
+from typing import Dict, Iterable, Iterator, List, Optional, Union
+
+import numpy
+import srsly
+
+from .. import attrs as attr_ids
+from ..errors import DocBinError, Messages
+from .doc import Doc
+from .docbin_kernels import doc_from_orths
+
+ALL_ATTRS = ("ORTH", "NORM", "TAG", "HEAD", "DEP", "ENT_IOB", "ENT_TYPE", "ENT_KB_ID",
+             "ENT_ID", "LEMMA", "MORPH", "POS", "SENT_START")
+# Columns whose values are string ids: every one used goes into "strings".
+STRING_ATTRS = (attr_ids.ORTH, attr_ids.TAG, attr_ids.LEMMA, attr_ids.NORM, attr_ids.MORPH,
+                attr_ids.DEP, attr_ids.ENT_TYPE, attr_ids.ENT_KB_ID, attr_ids.ENT_ID)
+EMPTY_SPAN_GROUPS = srsly.msgpack_dumps([])
+SPAN_STRUCT = struct.Struct(">QQQllll")  # id, kb_id, label, start, end, start_char, end_char
+REQUIRED_KEYS = ("attrs", "tokens", "spaces", "lengths", "strings", "cats")
+
+
+class DocBin:
+    """Pack Docs for serialization: per-token attribute columns plus a shared string list.
+
+    attrs: attributes to store (names or ids); ORTH and SPACY are always stored.
+    store_user_data: whether `doc.user_data` is written.
+    docs: Docs to add.
+    """
+
+    def __init__(self, attrs: Iterable = ALL_ATTRS, store_user_data: bool = False,
+                 docs: Iterable[Doc] = ()):
+        ids = sorted(set(_intify(attrs)))
+        self.version = "0.1"
+        self.attrs: List[int] = [attr_ids.ORTH] + [
+            a for a in ids if a not in (attr_ids.ORTH, attr_ids.SPACY)]
+        self.tokens: List[numpy.ndarray] = []
+        self.spaces: List[numpy.ndarray] = []
+        self.cats: List[Dict] = []
+        self.span_groups: List[bytes] = []
+        self.user_data: List[Optional[bytes]] = []
+        self.flags: List[Dict] = []
+        self.strings: set = set()
+        self.store_user_data = store_user_data
+        for doc in docs:
+            self.add(doc)
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+    def add(self, doc: Doc) -> None:
+        """Add a Doc's annotations."""
+        extra = [a for a in STRING_ATTRS if a not in self.attrs]
+        table = doc.to_array(self.attrs + [attr_ids.SPACY] + extra)
+        n_cols = len(self.attrs)
+        self.tokens.append(numpy.ascontiguousarray(table[:, :n_cols]))
+        self.spaces.append(table[:, n_cols:n_cols + 1].astype(bool))
+        self.flags.append({"has_unknown_spaces": bool(doc.has_unknown_spaces)})
+        columns = [n_cols + 1 + extra.index(a) if a in extra else self.attrs.index(a)
+                   for a in STRING_ATTRS]
+        strings = doc.vocab.strings
+        morph_col = columns[STRING_ATTRS.index(attr_ids.MORPH)]
+        for col in columns:
+            for key in numpy.unique(table[:, col]).tolist():
+                text = strings[key]
+                # str(token.morph) of an empty analysis is "", stored as the "_" symbol.
+                self.strings.add("" if col == morph_col and text == "_" else text)
+        self.cats.append(dict(doc.cats))
+        if self.store_user_data:
+            self.user_data.append(srsly.msgpack_dumps(doc.user_data))
+        self.span_groups.append(_span_groups_to_bytes(doc, self.strings))
+
+    def get_docs(self, vocab) -> Iterator[Doc]:
+        """Yield the Docs, their strings added to `vocab` (user data always restored)."""
+        for string in self.strings:
+            vocab.strings.add(string)
+        orth_col = self.attrs.index(attr_ids.ORTH)
+        rest = [a for a in self.attrs if a != attr_ids.ORTH]
+        rest_cols = [j for j, a in enumerate(self.attrs) if a != attr_ids.ORTH]
+        for i in range(len(self.tokens)):
+            tokens = self.tokens[i]
+            unknown = self.flags[i].get("has_unknown_spaces") if i < len(self.flags) else False
+            spaces = None if unknown else numpy.ascontiguousarray(
+                self.spaces[i].reshape(-1), dtype=numpy.uint8)
+            doc = doc_from_orths(vocab, numpy.ascontiguousarray(tokens[:, orth_col]), spaces)
+            if rest:
+                doc.from_array(rest, tokens[:, rest_cols])
+            doc.cats = dict(self.cats[i])
+            if i < len(self.span_groups):
+                _span_groups_from_bytes(doc, self.span_groups[i])
+            if i < len(self.user_data) and self.user_data[i] is not None:
+                doc.user_data.update(srsly.msgpack_loads(self.user_data[i], use_list=False))
+            yield doc
+
+    def merge(self, other: "DocBin") -> None:
+        """Append another DocBin's docs; attrs and store_user_data must agree."""
+        for param in ("attrs", "store_user_data"):
+            if getattr(self, param) != getattr(other, param):
+                raise ValueError(Messages.attrs_mismatch.format(
+                    param=param, current=getattr(self, param), other=getattr(other, param)))
+        self.tokens.extend(other.tokens)
+        self.spaces.extend(other.spaces)
+        self.strings.update(other.strings)
+        self.cats.extend(other.cats)
+        self.span_groups.extend(other.span_groups)
+        self.flags.extend(other.flags)
+        self.user_data.extend(other.user_data)
+
+    def to_bytes(self) -> bytes:
+        """The zlib-compressed msgpack bytes of a `.spacy` file."""
+        lengths = [len(tokens) for tokens in self.tokens]
+        tokens = numpy.vstack(self.tokens) if self.tokens else numpy.asarray([])
+        spaces = numpy.vstack(self.spaces) if self.spaces else numpy.asarray([])
+        msg = {
+            "version": self.version,
+            "attrs": self.attrs,
+            "tokens": tokens.tobytes("C"),
+            "spaces": spaces.tobytes("C"),
+            "lengths": numpy.asarray(lengths, dtype="int32").tobytes("C"),
+            "strings": sorted(self.strings),
+            "cats": self.cats,
+            "flags": self.flags,
+            "span_groups": self.span_groups,
+        }
+        if self.store_user_data:
+            msg["user_data"] = self.user_data
+        return zlib.compress(srsly.msgpack_dumps(msg))
+
+    def from_bytes(self, bytes_data: bytes, source=None) -> "DocBin":
+        """Load `.spacy` bytes; raise DocBinError (naming `source`) if they are not valid."""
+        try:
+            msg = srsly.msgpack_loads(zlib.decompress(bytes_data))
+        except Exception as err:  # zlib.error, msgpack's various errors
+            raise DocBinError(Messages.not_docbin.format(err=err), source) from None
+        if not isinstance(msg, dict):
+            raise DocBinError(Messages.not_docbin.format(err="not a msgpack dict"), source)
+        for key in REQUIRED_KEYS:
+            if key not in msg:
+                raise DocBinError(Messages.docbin_missing_key.format(key=key), source)
+        self.attrs = [int(a) for a in msg["attrs"]]
+        if attr_ids.ORTH not in self.attrs:
+            raise DocBinError(Messages.docbin_shape.format(what="no ORTH column"), source)
+        lengths = numpy.frombuffer(msg["lengths"], dtype="int32")
+        flat_tokens = numpy.frombuffer(msg["tokens"], dtype="uint64")
+        flat_spaces = numpy.frombuffer(msg["spaces"], dtype=bool)
+        n_tokens = int(lengths.sum()) if len(lengths) else 0
+        if (lengths < 0).any() or flat_tokens.size != n_tokens * len(self.attrs) \
+                or flat_spaces.size != n_tokens:
+            raise DocBinError(Messages.docbin_shape.format(
+                what=f"{len(lengths)} docs of {n_tokens} tokens, but {flat_tokens.size} "
+                     f"values for {len(self.attrs)} attrs and {flat_spaces.size} spaces"), source)
+        n_docs = len(lengths)
+        for key in ("cats", "flags", "span_groups", "user_data"):
+            if key in msg and len(msg[key]) != n_docs:
+                raise DocBinError(Messages.docbin_shape.format(
+                    what=f"{len(msg[key])} {key} entries for {n_docs} docs"), source)
+        bounds = numpy.cumsum(lengths)[:-1]
+        table = flat_tokens.reshape((n_tokens, len(self.attrs)))
+        self.tokens = numpy.split(table, bounds) if n_docs else []
+        self.spaces = numpy.split(flat_spaces.reshape((n_tokens, 1)), bounds) if n_docs else []
+        self.strings = set(msg["strings"])
+        self.cats = list(msg["cats"])
+        self.span_groups = list(msg.get("span_groups", [b""] * n_docs))
+        self.flags = list(msg.get("flags", [{}] * n_docs))
+        self.user_data = list(msg["user_data"]) if "user_data" in msg else [None] * n_docs
+        self.version = msg.get("version", self.version)
+        return self
+
+    def to_disk(self, path: Union[str, Path]) -> None:
+        """Write a `.spacy` file."""
+        Path(path).write_bytes(self.to_bytes())
+
+    def from_disk(self, path: Union[str, Path]) -> "DocBin":
+        """Read a `.spacy` file; an invalid file raises DocBinError naming it."""
+        path = Path(path)
+        try:
+            data = path.read_bytes()
+        except OSError as err:
+            raise DocBinError(f"cannot read: {err.strerror}", path) from None
+        return self.from_bytes(data, source=path)
+
+    def __reduce__(self):
+        return (_unpickle_docbin, (self.to_bytes(), self.store_user_data))
+
+
+def _unpickle_docbin(data: bytes, store_user_data: bool) -> DocBin:
+    return DocBin(store_user_data=store_user_data).from_bytes(data)
+
+
+
+def _intify(names) -> List[int]:
+    if isinstance(names, (str, int)):
+        names = [names]
+    return attr_ids.intify_attrs(list(names))
+
+
+def _span_groups_to_bytes(doc, strings: set) -> bytes:
+    """spaCy's SpanGroups bytes: {group msgpack: [names]}, or msgpack [] when empty."""
+    groups = getattr(doc, "spans", None) or {}
+    if not groups:
+        return EMPTY_SPAN_GROUPS
+    store = doc.vocab.strings
+    msg = {}
+    for name, group in groups.items():
+        spans = []
+        for span in group:
+            strings.add(store[span.label])
+            for key in (span.kb_id, span.id):
+                if key in store:
+                    strings.add(store[key])
+            spans.append(SPAN_STRUCT.pack(span.id, span.kb_id, span.label, span.start,
+                                          span.end, span.start_char, span.end_char))
+        attrs_dict = dict(getattr(group, "attrs", {}) or {})
+        blob = srsly.msgpack_dumps({"name": name, "attrs": attrs_dict, "spans": spans})
+        msg.setdefault(blob, []).append(name)
+    return srsly.msgpack_dumps(msg)
+
+
+def _span_groups_from_bytes(doc, data: bytes) -> None:
+    """Fill doc.spans from spaCy's SpanGroups bytes (either of its two layouts)."""
+    from .span import Span
+
+    if not data or data == EMPTY_SPAN_GROUPS:
+        return
+    msg = srsly.msgpack_loads(data)
+    if isinstance(msg, dict):
+        items = [(blob, names) for blob, names in msg.items()]
+    else:
+        items = [(blob, None) for blob in msg]
+    for blob, names in items:
+        group = srsly.msgpack_loads(blob)
+        spans = []
+        for packed in group["spans"]:
+            span_id, kb_id, label, start, end, _sc, _ec = SPAN_STRUCT.unpack(packed)
+            spans.append(Span(doc, start, end, label=label, kb_id=kb_id, span_id=span_id))
+        for name in (names or [group["name"]]):
+            doc.spans[name] = list(spans)

@@ -1,0 +1,153 @@
+"""Plain-Python document records: what every converter produces.
+
+A `DocRecord` holds one document's words and per-token annotations as lists
+(None where a layer is absent), so readers can be tested without a Vocab and
+turned into a `Doc` in one place (`record_to_doc`).
+"""
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Sequence, Tuple
+
+Span3 = Tuple[int, int, str]  # (start token, end token exclusive, label)
+
+
+@dataclass
+class DocRecord:
+    """One document: words, spaces and optional token-aligned annotation layers.
+
+    heads are absolute token indices; ents are IOB tags ("B-PER", "I-PER", "O")
+    with None for a token whose entity annotation is missing.
+    """
+
+    words: List[str]
+    spaces: Optional[List[bool]] = None
+    tags: Optional[List[str]] = None
+    pos: Optional[List[str]] = None
+    morphs: Optional[List[str]] = None
+    lemmas: Optional[List[str]] = None
+    heads: Optional[List[int]] = None
+    deps: Optional[List[str]] = None
+    sent_starts: Optional[List[bool]] = None
+    ents: Optional[List[Optional[str]]] = None
+    spans: Dict[str, List[Span3]] = field(default_factory=dict)
+    cats: Dict[str, float] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+
+_LAYERS = ("tags", "pos", "morphs", "lemmas", "deps", "ents")
+
+
+def iob_entities(tags: Sequence[Optional[str]]) -> List[Span3]:
+    """Entities from IOB/IOB2 tags, as spaCy reads them.
+
+    An entity starts at any tag that is not "O" and goes on while the next tag is
+    "I-" or "L-" with the starting tag's label: so "I-X" after "O" starts an
+    entity (IOB1) and "B-X B-X" is two entities.
+    """
+    spans = []
+    i, n = 0, len(tags)
+    while i < n:
+        tag = tags[i]
+        if tag is None or tag == "O" or tag == "":
+            i += 1
+            continue
+        rest = tag[1:]
+        end = i + 1
+        while end < n and tags[end] is not None and tags[end] in ("I" + rest, "L" + rest):
+            end += 1
+        spans.append((i, end, tag[2:]))
+        i = end
+    return spans
+
+
+def check_iob_tag(tag: str) -> bool:
+    """Whether `tag` is "O" or a prefix in BILU, "-", and a non-empty label."""
+    return tag == "O" or (len(tag) > 2 and tag[0] in "BILU" and tag[1] == "-")
+
+
+def entities_to_iob(n: int, spans: Sequence[Span3], missing: bool = False) -> List[Optional[str]]:
+    """IOB2 tags for n tokens from (start, end, label) spans; others "O" (or None if missing)."""
+    tags: List[Optional[str]] = [None if missing else "O"] * n
+    for start, end, label in spans:
+        tags[start] = "B-" + label
+        for i in range(start + 1, end):
+            tags[i] = "I-" + label
+    return tags
+
+
+def merge_records(records: Sequence[DocRecord]) -> DocRecord:
+    """Concatenate records into one document, like spaCy's `Doc.from_docs`.
+
+    A space is added after the last token of every record but the last unless it
+    already has one or is itself whitespace. Each record's first token starts a
+    sentence. A layer absent from every record stays absent; absent in some
+    records, it is filled with missing values there.
+    """
+    if len(records) == 1:
+        return records[0]
+    out = DocRecord(words=[], spaces=[])
+    offsets = []
+    for k, rec in enumerate(records):
+        offset = len(out.words)
+        offsets.append(offset)
+        out.words.extend(rec.words)
+        spaces = list(rec.spaces) if rec.spaces is not None else [True] * len(rec)
+        if k < len(records) - 1 and spaces and not rec.words[-1].isspace():
+            spaces[-1] = True
+        out.spaces.extend(spaces)
+        for key, group in rec.spans.items():
+            out.spans.setdefault(key, []).extend((s + offset, e + offset, l) for s, e, l in group)
+        out.cats.update(rec.cats)
+    if all(rec.spaces is None for rec in records):
+        out.spaces = None
+    for name in _LAYERS:
+        if all(getattr(rec, name) is None for rec in records):
+            continue
+        fill = None if name == "ents" else ""
+        merged = []
+        for rec in records:
+            values = getattr(rec, name)
+            merged.extend(values if values is not None else [fill] * len(rec))
+        setattr(out, name, merged)
+    if any(rec.heads is not None for rec in records):
+        out.heads = []
+        for rec, offset in zip(records, offsets):
+            if rec.heads is None:
+                out.heads.extend(range(offset, offset + len(rec)))
+            else:
+                out.heads.extend(h + offset for h in rec.heads)
+    out.sent_starts = []
+    for rec in records:
+        if rec.sent_starts is not None:
+            out.sent_starts.extend(rec.sent_starts)
+        elif len(rec):
+            out.sent_starts.extend([True] + [False] * (len(rec) - 1))
+    return out
+
+
+def group_records(records, n: int):
+    """Merge every n consecutive records into one (n <= 0: all into one)."""
+    batch = []
+    for rec in records:
+        batch.append(rec)
+        if n > 0 and len(batch) == n:
+            yield merge_records(batch)
+            batch = []
+    if batch:
+        yield merge_records(batch)
+
+
+def record_to_doc(vocab, rec: DocRecord):
+    """Build a `fastnlp.tokens.Doc` from a record (heads, if given, define the sentences)."""
+    from ...tokens import Doc, Span
+
+    sent_starts = rec.sent_starts if rec.heads is None else None
+    doc = Doc(vocab, words=rec.words, spaces=rec.spaces, tags=rec.tags, pos=rec.pos,
+              morphs=rec.morphs, lemmas=rec.lemmas, heads=rec.heads, deps=rec.deps,
+              sent_starts=sent_starts, ents=rec.ents)
+    if rec.cats:
+        doc.cats.update(rec.cats)
+    for key, group in rec.spans.items():
+        doc.spans[key] = [Span(doc, s, e, label=label) for s, e, label in group]
+    return doc

@@ -1,0 +1,37 @@
+import json
+
+import pytest
+
+from fastnlp.errors import FormatError
+from fastnlp.training.converters import json_v2_to_records
+
+DOC = {"id": 0, "paragraphs": [{
+    "raw": "I like London.",
+    "sentences": [{"tokens": [
+        {"id": 0, "orth": "I", "tag": "PRP", "head": 1, "dep": "nsubj", "ner": "O"},
+        {"id": 1, "orth": "like", "tag": "VBP", "head": 0, "dep": "root", "ner": "O"},
+        {"id": 2, "orth": "London", "tag": "NNP", "head": -1, "dep": "dobj", "ner": "U-GPE"},
+        {"id": 3, "orth": ".", "tag": ".", "head": -2, "dep": "punct", "ner": "-"}]}],
+    "cats": [{"label": "TRAVEL", "value": 1.0}]}]}
+
+
+def test_json_v2_paragraph_to_record():
+    (rec,) = json_v2_to_records(json.dumps([DOC]))
+    assert rec.words == ["I", "like", "London", "."]
+    assert rec.spaces == [True, True, False, False]
+    assert rec.heads == [1, 1, 1, 1]
+    assert rec.deps == ["nsubj", "ROOT", "dobj", "punct"]
+    assert rec.ents == ["O", "O", "B-GPE", None]
+    assert rec.lemmas is None and rec.pos is None
+    assert rec.cats == {"TRAVEL": 1.0}
+
+
+def test_json_v2_errors_name_the_file():
+    with pytest.raises(FormatError, match=r"t.json:2: invalid JSON"):
+        list(json_v2_to_records('[\n{"id": 0,,}]', source="t.json"))
+    with pytest.raises(FormatError, match='t.json: document 0: no "paragraphs"'):
+        list(json_v2_to_records('[{"id": 0}]', source="t.json"))
+    bad = json.loads(json.dumps(DOC))
+    bad["paragraphs"][0]["sentences"][0]["tokens"][0]["head"] = 9
+    with pytest.raises(FormatError, match="document 0, paragraph 0: head 9"):
+        list(json_v2_to_records(json.dumps([bad]), source="t.json"))

@@ -25,4 +25,7 @@ cdef class Tokenizer:
     cdef int _tokenize_into(self, Doc doc, str text) except -1
     cdef const CachedC* _split_new(self, str text, Py_ssize_t start, Py_ssize_t end,
                                    hash_t key, bint plain) except NULL
+    cdef const CachedC* _store_head_mark(self, str text, Py_ssize_t start, Py_ssize_t end,
+                                         hash_t key, hash_t head_key) except NULL
+    cdef CachedC* _alloc_cached(self, int n) except NULL
     cdef const CachedC* _store(self, hash_t key, list pieces) except NULL

@@ -3,8 +3,10 @@
 The text is read code point by code point straight from the str buffer. Each
 whitespace-delimited chunk is keyed by a 64-bit FNV-1a hash of its code points and
 looked up in a cache holding its lexeme sequence; special cases are in the cache
-from the start. On a miss, a chunk of only ASCII letters or only ASCII digits is one
-token when the rules promise so (`plain_chunks_whole`); any other chunk goes through
+from the start. On a miss, when the rules promise so (`plain_chunks_whole`), a chunk of
+only ASCII letters or only ASCII digits is one token, and ASCII letters followed by one
+of . , ; : ! ? are the letters (looked up as a chunk of their own) plus the mark; any
+other chunk goes through
 the affix rules of `fastnlp.tokenizer_reference.AffixRules`, the specification this
 class is tested against.
 """
@@ -31,9 +33,10 @@ cdef enum:
 
 cdef enum PlainKind:
     PLAIN_NONE = 0
-    PLAIN_ALPHA = 1
-    PLAIN_DIGIT = 2
+    PLAIN_ALPHA = 1         # [A-Za-z]+
+    PLAIN_DIGIT = 2         # [0-9]+
     PLAIN_START = 3
+    PLAIN_ALPHA_MARK = 4    # [A-Za-z]+ then one of . , ; : ! ?
 
 _PATTERN_ARGS = ("prefix_search", "suffix_search", "infix_finditer", "token_match", "url_match")
 
@@ -52,6 +55,8 @@ cdef inline int _plain_step(int state, Py_UCS4 c) noexcept nogil:
         return PLAIN_ALPHA if state == PLAIN_START or state == PLAIN_ALPHA else PLAIN_NONE
     if c >= 48 and c <= 57:
         return PLAIN_DIGIT if state == PLAIN_START or state == PLAIN_DIGIT else PLAIN_NONE
+    if state == PLAIN_ALPHA and (c == 46 or c == 44 or c == 59 or c == 58 or c == 33 or c == 63):
+        return PLAIN_ALPHA_MARK
     return PLAIN_NONE
 
 
@@ -75,8 +80,10 @@ cdef class Tokenizer:
             returning a match for the prefix (suffix) of a string, or None.
         infix_finditer: like `re.compile(...).finditer`.
         token_match / url_match: return a truthy value if a string stays one token.
-        plain_chunks_whole: promise that the rules never split a chunk made only of
-            ASCII letters or only of ASCII digits, so such chunks skip the regexes.
+        plain_chunks_whole: promise that the rules keep a chunk of only ASCII letters or
+            only ASCII digits whole (unless it is a special case), and split two or more
+            ASCII letters followed by one of . , ; : ! ? into the letters and the mark
+            (unless the whole is a special case); such chunks then skip the regexes.
         """
         self.vocab = vocab
         self._special_cases = {}
@@ -106,7 +113,7 @@ cdef class Tokenizer:
         cdef Py_ssize_t i = 0
         cdef Py_ssize_t j, k
         cdef Py_UCS4 c
-        cdef hash_t key
+        cdef hash_t key, head_key
         cdef int plain
         cdef bint has_space, is_space
         cdef const CachedC* cached
@@ -116,10 +123,12 @@ cdef class Tokenizer:
             key = FNV_OFFSET
             plain = PLAIN_START
             j = i
+            head_key = key
             while j < n:
                 c = PyUnicode_READ(kind, data, j)
                 if Py_UNICODE_ISSPACE(c) != is_space:
                     break
+                head_key = key
                 key = _mix(key, c)
                 plain = _plain_step(plain, c)
                 j += 1
@@ -129,6 +138,8 @@ cdef class Tokenizer:
             if cached == NULL:
                 if is_space:
                     cached = self._store(key, [(text[i:j], None)])
+                elif plain == PLAIN_ALPHA_MARK and j - i >= 3 and self._plain_chunks_whole:
+                    cached = self._store_head_mark(text, i, j, key, _finish(head_key))
                 else:
                     cached = self._split_new(text, i, j, key,
                                              plain == PLAIN_ALPHA or plain == PLAIN_DIGIT)
@@ -150,12 +161,35 @@ cdef class Tokenizer:
             return self._store(key, [(chunk, None)])
         return self._store(key, self._rules.split_chunk(chunk))
 
+    cdef const CachedC* _store_head_mark(self, str text, Py_ssize_t start, Py_ssize_t end,
+                                         hash_t key, hash_t head_key) except NULL:
+        """Cache letters + mark as the letters' own entry followed by the mark."""
+        cdef const CachedC* head = <const CachedC*>self._cache.get(head_key)
+        if head == NULL:
+            head = self._split_new(text, start, end - 1, head_key, True)
+        cdef CachedC* cached = self._alloc_cached(head.length + 1)
+        cdef int k
+        for k in range(head.length):
+            cached.lexemes[k] = head.lexemes[k]
+            cached.norms[k] = head.norms[k]
+        cached.lexemes[head.length] = self.vocab.get(text[end - 1:end])
+        cached.norms[head.length] = 0
+        self._cache.set(key, cached)
+        return cached
+
+    cdef CachedC* _alloc_cached(self, int n) except NULL:
+        """One allocation holding the struct and its two arrays."""
+        cdef size_t size = sizeof(CachedC) + n * (sizeof(LexemeC*) + sizeof(attr_t))
+        cdef char* block = <char*>self._cache_mem.alloc(1, size)
+        cdef CachedC* cached = <CachedC*>block
+        cached.length = n
+        cached.norms = <attr_t*>(block + sizeof(CachedC))
+        cached.lexemes = <const LexemeC**>(block + sizeof(CachedC) + n * sizeof(attr_t))
+        return cached
+
     cdef const CachedC* _store(self, hash_t key, list pieces) except NULL:
         cdef int n = len(pieces)
-        cdef CachedC* cached = <CachedC*>self._cache_mem.alloc(1, sizeof(CachedC))
-        cached.length = n
-        cached.lexemes = <const LexemeC**>self._cache_mem.alloc(n, sizeof(LexemeC*))
-        cached.norms = <attr_t*>self._cache_mem.alloc(n, sizeof(attr_t))
+        cdef CachedC* cached = self._alloc_cached(n)
         cdef int k
         for k, (orth, norm) in enumerate(pieces):
             cached.lexemes[k] = self.vocab.get(orth)

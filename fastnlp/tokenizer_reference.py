@@ -51,14 +51,17 @@ class AffixRules:
         prefixes = []
         suffixes = []
         middle = chunk
+        whole = None          # why `middle` stays one piece, once known
         while middle:
-            if middle in self.special_cases or self._keeps_whole(middle):
+            whole = self._whole(middle)
+            if whole is not None:
                 break
-            if not middle[-1].isalnum() and len(middle) > 1 and (
-                    middle[:-1] in self.special_cases or self._keeps_whole(middle[:-1])):
-                suffixes.append(middle[-1])
-                middle = middle[:-1]
-                continue
+            if len(middle) > 1 and not middle[-1].isalnum():
+                whole = self._whole(middle[:-1])
+                if whole is not None:
+                    suffixes.append(middle[-1])
+                    middle = middle[:-1]
+                    break
             pre_len = self._prefix_len(middle)
             if 0 < pre_len < len(middle):
                 prefixes.append(middle[:pre_len])
@@ -73,20 +76,29 @@ class AffixRules:
         pieces = []
         for prefix in prefixes:
             pieces.append((prefix, None))
-            _note(trace, "PREFIX", prefix)
-        pieces.extend(self._split_middle(middle, trace))
+            if trace is not None:
+                trace.append(("PREFIX", prefix))
+        if whole == "SPECIAL":
+            pieces.extend(self._special(middle, trace))
+        elif whole is not None:
+            pieces.append((middle, None))
+            if trace is not None:
+                trace.append((whole, middle))
+        else:
+            pieces.extend(self._split_infixes(middle, trace))
         for suffix in reversed(suffixes):
             pieces.append((suffix, None))
-            _note(trace, "SUFFIX", suffix)
+            if trace is not None:
+                trace.append(("SUFFIX", suffix))
         return pieces
 
-    def _split_middle(self, middle, trace):
-        if middle in self.special_cases:
-            return self._special(middle, trace)
-        kept = self._keeps_whole(middle)
-        if kept is not None:
-            _note(trace, kept, middle)
-            return [(middle, None)]
+    def _whole(self, string):
+        """The rule keeping `string` as given (SPECIAL, TOKEN_MATCH, URL_MATCH), or None."""
+        if string in self.special_cases:
+            return "SPECIAL"
+        return self._keeps_whole(string)
+
+    def _split_infixes(self, middle, trace):
         pieces = []
         start = 0
         if self.infix_finditer is not None:
@@ -97,7 +109,8 @@ class AffixRules:
                     pieces.extend(self._piece(middle[start:match.start()], trace))
                 infix = middle[match.start():match.end()]
                 pieces.append((infix, None))
-                _note(trace, "INFIX", infix)
+                if trace is not None:
+                    trace.append(("INFIX", infix))
                 start = match.end()
         if start < len(middle):
             pieces.extend(self._piece(middle[start:], trace))
@@ -106,19 +119,15 @@ class AffixRules:
     def _piece(self, string, trace):
         if string in self.special_cases:
             return self._special(string, trace)
-        _note(trace, "TOKEN", string)
+        if trace is not None:
+            trace.append(("TOKEN", string))
         return [(string, None)]
 
     def _special(self, string, trace):
         pieces = self.special_cases[string]
-        for orth, _ in pieces:
-            _note(trace, "SPECIAL", orth)
+        if trace is not None:
+            trace.extend(("SPECIAL", orth) for orth, _ in pieces)
         return list(pieces)
-
-
-def _note(trace, rule, string):
-    if trace is not None:
-        trace.append((rule, string))
 
 
 def iter_chunks(text):

@@ -63,12 +63,18 @@ class AffixRules:
                     middle = middle[:-1]
                     break
             pre_len = self._prefix_len(middle)
-            if 0 < pre_len < len(middle):
+            if pre_len == len(middle):
+                whole = "TOKEN"
+                break
+            if 0 < pre_len:
                 prefixes.append(middle[:pre_len])
                 middle = middle[pre_len:]
                 continue
             suf_len = self._suffix_len(middle)
-            if 0 < suf_len < len(middle):
+            if suf_len == len(middle):
+                whole = "TOKEN"
+                break
+            if 0 < suf_len:
                 suffixes.append(middle[len(middle) - suf_len:])
                 middle = middle[:len(middle) - suf_len]
                 continue

@@ -13,6 +13,7 @@ cdef class Vocab:
     cdef PreshMap _by_orth          # orth -> LexemeC*
     cdef public object lex_attr_getters
     cdef public object lang
+    cdef public dict tag_map             # fine tag -> {"pos": universal POS}
     cdef readonly int length
 
     cdef const LexemeC* get(self, str string) except NULL

@@ -7,10 +7,11 @@ from .strings cimport hash_string
 from .typedefs cimport flags_t
 
 from .lang.lex_attrs import LEX_ATTRS
+from .symbols import UNIVERSAL_POS
 
 
 cdef class Vocab:
-    def __init__(self, strings=None, lex_attr_getters=None, lang=""):
+    def __init__(self, strings=None, lex_attr_getters=None, lang="", tag_map=None):
         self.mem = Pool()
         self._by_orth = PreshMap()
         if isinstance(strings, StringStore):
@@ -20,6 +21,14 @@ cdef class Vocab:
         self.lex_attr_getters = dict(LEX_ATTRS if lex_attr_getters is None else lex_attr_getters)
         self.lang = lang
         self.length = 0
+        self.tag_map = {}
+        for tag, features in (tag_map or {}).items():
+            pos = features.get("pos", features.get("POS"))
+            if pos not in UNIVERSAL_POS:
+                raise ValueError(f"Vocab: tag_map[{tag!r}] has pos {pos!r}, not a universal "
+                                 "POS tag (ADJ, ADP, ..., X)")
+            self.tag_map[tag] = {"pos": pos}
+            self.strings.add(tag)
 
     cdef const LexemeC* get(self, str string) except NULL:
         cdef attr_t orth = hash_string(string)
@@ -93,23 +102,25 @@ cdef class Vocab:
         lex.norm = self.strings.add(norm)
 
     def to_bytes(self):
-        return srsly.msgpack_dumps({"strings": list(self.strings), "lang": self.lang})
+        return srsly.msgpack_dumps({"strings": list(self.strings), "lang": self.lang,
+                                    "tag_map": self.tag_map})
 
     def from_bytes(self, bytes_data):
         msg = srsly.msgpack_loads(bytes_data)
         for string in msg["strings"]:
             self.strings.add(string)
         self.lang = msg.get("lang", self.lang)
+        self.tag_map = msg.get("tag_map", self.tag_map)
         return self
 
     def __reduce__(self):
-        return (_unpickle_vocab, (list(self.strings), self.lang))
+        return (_unpickle_vocab, (list(self.strings), self.lang, self.tag_map))
 
 
-def _unpickle_vocab(strings, lang):
+def _unpickle_vocab(strings, lang, tag_map=None):
     from .lang import get_lang_class
     try:
         getters = get_lang_class(lang).Defaults.lex_attr_getters if lang else None
     except Exception:
         getters = None
-    return Vocab(strings=strings, lex_attr_getters=getters, lang=lang)
+    return Vocab(strings=strings, lex_attr_getters=getters, lang=lang, tag_map=tag_map)

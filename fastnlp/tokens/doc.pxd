@@ -25,6 +25,7 @@ cdef class Doc:
     cdef public dict cats
     cdef public bint has_unknown_spaces
     cdef public object spans             # span groups: name -> list of Span
+    cdef public object tensor            # tok2vec output (n_tokens x width), or None
 
     cdef int push_back(self, const LexemeC* lex, bint has_space) except -1
     cdef int _realloc(self, int new_size) except -1

@@ -119,6 +119,7 @@ cdef class Doc:
         self.user_data = {} if user_data is None else user_data
         self.cats = {}
         self.spans = {}
+        self.tensor = None
         self.has_unknown_spaces = False
         if words is None:
             if spaces is not None:

@@ -1,0 +1,20 @@
+"""English: tokenizer rules, lexical attributes, stop words and noun chunks."""
+from ...language import Language
+from .lex_attrs import LEX_ATTRS
+from .stop_words import STOP_WORDS
+
+
+class English(Language):
+    lang = "en"
+
+    class Defaults(Language.Defaults):
+        lex_attr_getters = LEX_ATTRS
+        stop_words = STOP_WORDS
+
+        @staticmethod
+        def create_tokenizer(vocab):
+            from .tokenizer_config import make_english_tokenizer
+            return make_english_tokenizer(vocab)
+
+
+LANGUAGE = English

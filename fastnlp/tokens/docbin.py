@@ -35,6 +35,7 @@ ALL_ATTRS = ("ORTH", "NORM", "TAG", "HEAD", "DEP", "ENT_IOB", "ENT_TYPE", "ENT_K
 STRING_ATTRS = (attr_ids.ORTH, attr_ids.TAG, attr_ids.LEMMA, attr_ids.NORM, attr_ids.MORPH,
                 attr_ids.DEP, attr_ids.ENT_TYPE, attr_ids.ENT_KB_ID, attr_ids.ENT_ID)
 EMPTY_SPAN_GROUPS = srsly.msgpack_dumps([])
+EMPTY_USER_DATA = srsly.msgpack_dumps({})  # skips srsly's per-call registry lookups
 SPAN_STRUCT = struct.Struct(">QQQllll")  # id, kb_id, label, start, end, start_char, end_char
 REQUIRED_KEYS = ("attrs", "tokens", "spaces", "lengths", "strings", "cats")
 
@@ -60,6 +61,8 @@ class DocBin:
         self.user_data: List[Optional[bytes]] = []
         self.flags: List[Dict] = []
         self.strings: set = set()
+        self._seen_keys: set = set()  # string ids whose strings are in self.strings
+        self._seen_morphs: set = set()
         self.store_user_data = store_user_data
         for doc in docs:
             self.add(doc)
@@ -76,18 +79,25 @@ class DocBin:
         self.spaces.append(table[:, n_cols:n_cols + 1].astype(bool))
         self.flags.append({"has_unknown_spaces": bool(doc.has_unknown_spaces)})
         columns = [n_cols + 1 + extra.index(a) if a in extra else self.attrs.index(a)
-                   for a in STRING_ATTRS]
-        strings = doc.vocab.strings
-        morph_col = columns[STRING_ATTRS.index(attr_ids.MORPH)]
-        for col in columns:
-            for key in numpy.unique(table[:, col]).tolist():
-                text = strings[key]
-                # str(token.morph) of an empty analysis is "", stored as the "_" symbol.
-                self.strings.add("" if col == morph_col and text == "_" else text)
+                   for a in STRING_ATTRS if a != attr_ids.MORPH]
+        morph_col = n_cols + 1 + extra.index(attr_ids.MORPH) if attr_ids.MORPH in extra \
+            else self.attrs.index(attr_ids.MORPH)
+        self._add_strings(doc.vocab.strings, numpy.unique(table[:, columns]).tolist(), False)
+        self._add_strings(doc.vocab.strings, numpy.unique(table[:, morph_col]).tolist(), True)
         self.cats.append(dict(doc.cats))
         if self.store_user_data:
-            self.user_data.append(srsly.msgpack_dumps(doc.user_data))
+            self.user_data.append(srsly.msgpack_dumps(doc.user_data) if doc.user_data
+                                  else EMPTY_USER_DATA)
         self.span_groups.append(_span_groups_to_bytes(doc, self.strings))
+
+    def _add_strings(self, store, keys, morph: bool) -> None:
+        """Add the strings of ids not seen before (an empty morph is "", as in spaCy)."""
+        seen = self._seen_morphs if morph else self._seen_keys
+        for key in keys:
+            if key not in seen:
+                seen.add(key)
+                text = store[key]
+                self.strings.add("" if morph and text == "_" else text)
 
     def get_docs(self, vocab) -> Iterator[Doc]:
         """Yield the Docs, their strings added to `vocab` (user data always restored)."""
@@ -107,7 +117,7 @@ class DocBin:
             doc.cats = dict(self.cats[i])
             if i < len(self.span_groups):
                 _span_groups_from_bytes(doc, self.span_groups[i])
-            if i < len(self.user_data) and self.user_data[i] is not None:
+            if i < len(self.user_data) and self.user_data[i] not in (None, EMPTY_USER_DATA):
                 doc.user_data.update(srsly.msgpack_loads(self.user_data[i], use_list=False))
             yield doc
 
@@ -178,6 +188,7 @@ class DocBin:
         self.tokens = numpy.split(table, bounds) if n_docs else []
         self.spaces = numpy.split(flat_spaces.reshape((n_tokens, 1)), bounds) if n_docs else []
         self.strings = set(msg["strings"])
+        self._seen_keys, self._seen_morphs = set(), set()
         self.cats = list(msg["cats"])
         self.span_groups = list(msg.get("span_groups", [b""] * n_docs))
         self.flags = list(msg.get("flags", [{}] * n_docs))

@@ -118,3 +118,25 @@ def test_invalid_arguments_exit_1(tmp_path):
     odd.write_text("x\n", encoding="utf8")
     guess = runner.invoke(app, ["convert", str(odd), str(tmp_path)])
     assert guess.exit_code == 1 and "pass --converter" in guess.output
+
+
+def test_jsonl_is_tokenized_with_the_lang_tokenizer(tmp_path):
+    try:
+        from fastnlp.language import blank
+        blank("en")
+    except Exception as err:  # the English tokenizer is another module's work
+        pytest.skip(f"English tokenizer not available: {err}")
+    jsonl = tmp_path / "t.jsonl"
+    jsonl.write_text(json.dumps({"text": "Apple is in the U.K. now.",
+                                 "entities": [[0, 5, "ORG"], [16, 20, "GPE"]]}) + "\n",
+                     encoding="utf8")
+    result = CliRunner().invoke(app, ["convert", str(jsonl), str(tmp_path), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    (doc,) = DocBin().from_disk(tmp_path / "t.spacy").get_docs(Vocab())
+    assert doc.text == "Apple is in the U.K. now."
+    assert [(e.text, e.label_) for e in doc.ents] == [("Apple", "ORG"), ("U.K.", "GPE")]
+    jsonl.write_text(json.dumps({"text": "Apple is here", "entities": [[0, 3, "ORG"]]}) + "\n",
+                     encoding="utf8")
+    result = CliRunner().invoke(app, ["convert", str(jsonl), str(tmp_path)])
+    assert result.exit_code == 1
+    assert f"{jsonl}:1: span [0, 3) 'ORG' does not match token boundaries" in result.output

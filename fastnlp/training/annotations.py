@@ -40,6 +40,8 @@ def reference_from_dict(predicted: Doc, example_dict: Dict[str, Any]) -> Doc:
     if tokens.get("heads") is not None and "sent_starts" in tokens:
         tokens.pop("sent_starts")  # the heads define the sentences
     tokens = {k: _as_list(v, k) for k, v in tokens.items()}
+    if tokens.get("heads") is not None:
+        tokens["heads"] = _missing_heads(tokens["heads"], tokens.get("deps"))
     try:
         reference = Doc(predicted.vocab, words=words, spaces=spaces, **tokens)
     except ValueError as err:
@@ -92,6 +94,12 @@ def _as_list(values, key: str) -> list:
     if key in ("pos", "tags", "lemmas", "deps"):
         return [v if v else None for v in values]
     return values
+
+
+def _missing_heads(heads: list, deps: Optional[list]) -> list:
+    """A token that heads itself with no dep label has no head annotation (None)."""
+    return [None if h == i and (deps is None or not deps[i]) else h
+            for i, h in enumerate(heads)]
 
 
 def _guess_spaces(text: str, words: List[str]) -> List[bool]:

@@ -1,0 +1,104 @@
+"""Alignment: character-based token maps, checked by hand and against spaCy's."""
+import random
+from pathlib import Path
+
+import pytest
+
+from fastnlp.training.alignment import Alignment, AlignmentArray, AlignmentError
+
+DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "spacy-interop"
+
+
+def test_identical_tokens_align_one_to_one():
+    align = Alignment.from_strings(["a", "b", "c"], ["a", "b", "c"])
+    assert align.x2y.to_lists() == [[0], [1], [2]]
+    assert align.y2x.to_lists() == [[0], [1], [2]]
+
+
+def test_split_and_merged_tokens():
+    align = Alignment.from_strings(["I", "can", "not", "go"], ["I", "cannot", "go"])
+    assert align.x2y.to_lists() == [[0], [1], [1], [2]]
+    assert align.y2x.to_lists() == [[0], [1, 2], [3]]
+    assert list(align.x2y.lengths) == [1, 1, 1, 1]
+    assert list(align.y2x.lengths) == [1, 2, 1]
+
+
+def test_crossing_boundaries_many_to_many():
+    align = Alignment.from_strings(["ab", "cd"], ["a", "bc", "d"])
+    assert align.x2y.to_lists() == [[0, 1], [1, 2]]
+    assert align.y2x.to_lists() == [[0], [0, 1], [1]]
+
+
+def test_whitespace_is_ignored_and_space_tokens_align_to_nothing():
+    align = Alignment.from_strings(["a", " ", "b\n"], ["a", "b"])
+    assert align.x2y.to_lists() == [[0], [], [1]]
+    assert align.y2x.to_lists() == [[0], [2]]
+
+
+def test_case_mismatch_raises_naming_both_texts():
+    with pytest.raises(AlignmentError) as err:
+        Alignment.from_strings(["Hello", "world"], ["hello", "world"])
+    assert "Hello world" in str(err.value) and "hello world" in str(err.value)
+
+
+def test_different_text_raises():
+    with pytest.raises(ValueError, match="different texts"):
+        Alignment.from_strings(["abc"], ["abd"])
+
+
+def test_empty():
+    align = Alignment.from_strings([], [])
+    assert len(align.x2y) == 0 and len(align.y2x) == 0
+
+
+def test_alignment_array_slicing():
+    array = AlignmentArray.from_lists([[0], [1, 2], [], [3]])
+    assert array[1].tolist() == [1, 2]
+    assert array[2].tolist() == []
+    assert array[1:4].tolist() == [1, 2, 3]
+    assert array[-1].tolist() == [3]
+    with pytest.raises(IndexError):
+        array[4]
+
+
+def _retokenize(words, rng):
+    """Merge some neighbours and split some words, keeping the characters."""
+    out = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        roll = rng.random()
+        if roll < 0.15 and i + 1 < len(words):
+            out.append(word + words[i + 1])
+            i += 2
+            continue
+        if roll < 0.3 and len(word) > 1:
+            cut = rng.randrange(1, len(word))
+            out.extend([word[:cut], word[cut:]])
+        else:
+            out.append(word)
+        i += 1
+    return out
+
+
+def test_matches_spacy_on_ewt_retokenizations():
+    if not (DATA / "ewt-dev200.spacy").exists():
+        pytest.skip(f"shared data not found at {DATA}")
+    import spacy
+    from spacy.tokens import DocBin as SpacyDocBin
+    from spacy.training import Alignment as SpacyAlignment
+
+    nlp = spacy.blank("en")
+    docs = list(SpacyDocBin().from_disk(DATA / "ewt-dev200.spacy").get_docs(nlp.vocab))
+    rng = random.Random(7)
+    for doc in docs[:120]:
+        gold = [t.text for t in doc]
+        pred = _retokenize(gold, rng)
+        ours = Alignment.from_strings(pred, gold)
+        theirs = SpacyAlignment.from_strings(pred, gold)
+        assert ours.x2y.to_lists() == [list(r) for r in _rows(theirs.x2y, len(pred))]
+        assert ours.y2x.to_lists() == [list(r) for r in _rows(theirs.y2x, len(gold))]
+
+
+def _rows(array, n):
+    return [array[i].tolist() for i in range(n)]

@@ -50,4 +50,14 @@ static inline void fnlp_hash_u64_x4(uint64_t key, uint32_t seed, uint32_t* keys_
     keys_k[3] = (uint32_t)(h2 >> 32);
 }
 
+/* Ask for the cache lines of one table row (W floats) ahead of use; the gathers and
+ * scatter-adds hit rows at random, so without this each row is a cache miss. */
+#define FNLP_CACHE_LINE_FLOATS 16
+static inline void fnlp_prefetch_row(const float* row_w, long W, int for_write) {
+    for (long w = 0; w < W; w += FNLP_CACHE_LINE_FLOATS) {
+        if (for_write) __builtin_prefetch(row_w + w, 1, 3);
+        else __builtin_prefetch(row_w + w, 0, 3);
+    }
+}
+
 #endif

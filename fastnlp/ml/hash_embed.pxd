@@ -3,6 +3,7 @@ from libc.stdint cimport uint32_t, uint64_t
 
 cdef extern from "hash_embed.h" nogil:
     void fnlp_hash_u64_x4(uint64_t key, uint32_t seed, uint32_t* keys_k)
+    void fnlp_prefetch_row(const float* row_w, long W, int for_write)
 
 
 cdef void hash_embed_forward_kernel(

@@ -17,6 +17,7 @@ from libc.stdint cimport uint32_t, uint64_t
 
 cdef enum:
     K = 4  # hash keys (rows) per id
+    PREFETCH_AHEAD = 4  # (token, attribute) pairs whose rows are requested early
 
 N_KEYS = K
 
@@ -33,7 +34,11 @@ cdef void hash_embed_forward_kernel(
     Py_ssize_t A,
     Py_ssize_t W,
 ) noexcept nogil:
-    """out_taw[t, a] = sum_k table_rw[rowids_tak[t, a, k]]; rowids_tak filled here."""
+    """out_taw[t, a] = sum_k table_rw[rowids_tak[t, a, k]]; rowids_tak filled here.
+
+    Two passes: hash every id, then gather with the rows PREFETCH_AHEAD ids ahead
+    already requested from memory.
+    """
     cdef uint32_t keys_k[K]
     cdef uint32_t* rowids_k
     cdef const float* row0
@@ -42,6 +47,7 @@ cdef void hash_embed_forward_kernel(
     cdef const float* row3
     cdef float* out_w
     cdef Py_ssize_t t, a, k, w, ta
+    cdef Py_ssize_t TA = T * A
     for t in range(T):
         for a in range(A):
             ta = t * A + a
@@ -49,13 +55,20 @@ cdef void hash_embed_forward_kernel(
             rowids_k = &rowids_tak[ta * K]
             for k in range(K):
                 rowids_k[k] = offsets_a[a] + keys_k[k] % rows_a[a]
-            row0 = &table_rw[<Py_ssize_t>rowids_k[0] * W]
-            row1 = &table_rw[<Py_ssize_t>rowids_k[1] * W]
-            row2 = &table_rw[<Py_ssize_t>rowids_k[2] * W]
-            row3 = &table_rw[<Py_ssize_t>rowids_k[3] * W]
-            out_w = &out_taw[ta * W]
-            for w in range(W):
-                out_w[w] = ((row0[w] + row1[w]) + row2[w]) + row3[w]
+    for ta in range(TA):
+        if ta + PREFETCH_AHEAD < TA:
+            for k in range(K):
+                fnlp_prefetch_row(
+                    &table_rw[<Py_ssize_t>rowids_tak[(ta + PREFETCH_AHEAD) * K + k] * W], W, 0
+                )
+        rowids_k = &rowids_tak[ta * K]
+        row0 = &table_rw[<Py_ssize_t>rowids_k[0] * W]
+        row1 = &table_rw[<Py_ssize_t>rowids_k[1] * W]
+        row2 = &table_rw[<Py_ssize_t>rowids_k[2] * W]
+        row3 = &table_rw[<Py_ssize_t>rowids_k[3] * W]
+        out_w = &out_taw[ta * W]
+        for w in range(W):
+            out_w[w] = ((row0[w] + row1[w]) + row2[w]) + row3[w]
 
 
 cdef void hash_embed_backward_kernel(
@@ -70,7 +83,13 @@ cdef void hash_embed_backward_kernel(
     cdef const float* d_out_w
     cdef float* d_row_w
     cdef Py_ssize_t ta, k, w
-    for ta in range(T * A):
+    cdef Py_ssize_t TA = T * A
+    for ta in range(TA):
+        if ta + PREFETCH_AHEAD < TA:
+            for k in range(K):
+                fnlp_prefetch_row(
+                    &d_table_rw[<Py_ssize_t>rowids_tak[(ta + PREFETCH_AHEAD) * K + k] * W], W, 1
+                )
         d_out_w = &d_out_taw[ta * W]
         for k in range(K):
             d_row_w = &d_table_rw[<Py_ssize_t>rowids_tak[ta * K + k] * W]

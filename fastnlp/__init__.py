@@ -1,6 +1,9 @@
 """fastnlp: fast statistical NLP pipelines."""
 from .about import __version__
+from .language import Language, blank
+from .pipeline_io import load
+from .registry import registry
 from .strings import StringStore
 from .vocab import Vocab
 
-__all__ = ["__version__", "StringStore", "Vocab"]
+__all__ = ["__version__", "Language", "StringStore", "Vocab", "blank", "load", "registry"]

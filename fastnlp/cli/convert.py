@@ -3,14 +3,13 @@
 Each output file is written to a temporary file in the output directory and
 renamed into place, so a failed conversion leaves no partial file behind.
 """
-import os
-import tempfile
 from pathlib import Path
 from typing import Callable, Iterator, List, Optional, Tuple
 
 import typer
 
 from ..errors import ConversionError, FastNLPError, FormatError
+from ..util import write_atomic
 from ..training.converters import CONVERTERS, SUFFIXES, guess_converter, read_records, \
     record_to_doc
 
@@ -91,19 +90,6 @@ def _lazy_tokenizer(lang: str) -> Callable:
         return [t.text for t in doc], [bool(t.whitespace_) for t in doc]
 
     return tokenize
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write bytes to a temporary file next to `path`, then rename it over `path`."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as file_:
-            file_.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def convert_cli(

@@ -1,0 +1,91 @@
+"""`fastnlp init config`: write a complete training config for a pipeline."""
+from pathlib import Path
+
+import typer
+from thinc.api import Config
+
+from ._util import user_errors
+
+# The shared tok2vec every generated pipeline starts with, and each component's block.
+TOK2VEC_BLOCK = """
+[components.tok2vec]
+factory = "tok2vec"
+
+[components.tok2vec.model]
+@architectures = "fastnlp.Tok2Vec.v1"
+
+[components.tok2vec.model.embed]
+@architectures = "fastnlp.MultiHashEmbed.v1"
+width = ${components.tok2vec.model.encode.width}
+attrs = ["NORM", "PREFIX", "SUFFIX", "SHAPE"]
+rows = [5000, 1000, 2500, 2500]
+include_static_vectors = false
+
+[components.tok2vec.model.encode]
+@architectures = "fastnlp.MaxoutWindowEncoder.v1"
+width = WIDTH
+depth = DEPTH
+window_size = 1
+maxout_pieces = 3
+"""
+COMPONENT_BLOCKS = {
+    "tagger": """
+[components.tagger]
+factory = "tagger"
+
+[components.tagger.model]
+@architectures = "fastnlp.Tagger.v1"
+nO = null
+normalize = false
+
+[components.tagger.model.tok2vec]
+@architectures = "fastnlp.Tok2VecListener.v1"
+width = ${components.tok2vec.model.encode.width}
+upstream = "*"
+""",
+}
+SECTION_ORDER = ["paths", "system", "nlp", "components", "corpora", "training", "initialize"]
+# Size of the shared tok2vec for each optimization goal.
+SIZES = {"efficiency": {"WIDTH": 96, "DEPTH": 4}, "accuracy": {"WIDTH": 128, "DEPTH": 4}}
+
+
+def make_config(lang, pipeline, optimize="efficiency"):
+    """The full config (every default filled in) for a pipeline of built-in components."""
+    from ..config import ConfigError, fill_config
+    unknown = [name for name in pipeline if name not in COMPONENT_BLOCKS]
+    if unknown:
+        raise ConfigError(f"init config: no template for {', '.join(unknown)}; available: "
+                          f"{', '.join(COMPONENT_BLOCKS)}")
+    if optimize not in SIZES:
+        raise ConfigError(f"init config: --optimize must be one of {', '.join(SIZES)}")
+    names = ", ".join(f'"{name}"' for name in ["tok2vec"] + list(pipeline))
+    text = f'[nlp]\nlang = "{lang}"\npipeline = [{names}]\n\n[components]\n\n[training]\n'
+    block = TOK2VEC_BLOCK
+    for key, value in SIZES[optimize].items():
+        block = block.replace(key, str(value))
+    text += block + "".join(COMPONENT_BLOCKS[name] for name in pipeline)
+    text += "\n[training.score_weights]\n"
+    config = Config().from_str(text, interpolate=False)
+    filled = fill_config(config)
+    return Config({key: filled[key] for key in SECTION_ORDER if key in filled})
+
+
+def init_config_cli(
+    output: Path = typer.Argument(..., help="Where to write the config ('-' for stdout)"),
+    lang: str = typer.Option("en", "--lang", "-l", help="Language code"),
+    pipeline: str = typer.Option("tagger", "--pipeline", "-p",
+                                 help="Comma-separated components, e.g. tagger"),
+    optimize: str = typer.Option("efficiency", "--optimize", "-o",
+                                 help="efficiency (smaller, faster) or accuracy"),
+):
+    """Write a complete config.cfg with every setting, ready for `fastnlp train`."""
+    from ..config import ConfigError
+    with user_errors(ConfigError):
+        names = [name.strip() for name in pipeline.split(",") if name.strip()]
+        config = make_config(lang, names, optimize)
+        text = config.to_str()
+        if str(output) == "-":
+            typer.echo(text)
+        else:
+            output.write_text(text, encoding="utf8")
+            typer.echo(f"Wrote {output}")

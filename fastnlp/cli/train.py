@@ -1,0 +1,60 @@
+"""`fastnlp train`: train a pipeline from a config file."""
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from ._util import parse_overrides, user_errors
+
+CONTEXT = {"allow_extra_args": True, "ignore_unknown_options": True}
+# Printed scores: key -> (title, kind).
+SCORE_FORMATS = {
+    "token_acc": ("Token %", "pct"), "tag_acc": ("Tag %", "pct"), "pos_acc": ("POS %", "pct"),
+    "morph_acc": ("Morph %", "pct"), "lemma_acc": ("Lemma %", "pct"),
+    "dep_uas": ("UAS", "pct"), "dep_las": ("LAS", "pct"), "ents_p": ("NER P", "pct"),
+    "ents_r": ("NER R", "pct"), "ents_f": ("NER F", "pct"), "sents_p": ("Sent P", "pct"),
+    "sents_r": ("Sent R", "pct"), "sents_f": ("Sent F", "pct"), "speed": ("WPS", "count"),
+}
+
+
+def train_cli(
+    ctx: typer.Context,
+    output: Optional[Path] = typer.Option(None, "--output", "-o",
+                                          help="Directory for model-best and model-last"),
+    code: Optional[Path] = typer.Option(None, "--code", "-c",
+                                        help="Python file that registers custom functions"),
+    gpu_id: int = typer.Option(-1, "--gpu-id", "-g", help="GPU id, or -1 for the CPU"),
+    resume: Optional[Path] = typer.Option(None, "--resume",
+                                          help="Output directory of a run to continue"),
+):
+    """Train a pipeline.
+
+    Either `train TRAIN.spacy DEV.spacy CONFIG.cfg --output DIR` or
+    `train CONFIG.cfg --paths.train TRAIN --paths.dev DEV --output DIR`; any other
+    `--section.key value` overrides a config setting.
+    """
+    from ..config import ConfigError
+    from ..errors import FastNLPError
+    from ..gpu import GPUUnavailable
+    from ..training.loop import TrainingInterrupted
+    from ..training.train import import_code, train
+
+    with user_errors(ConfigError, FastNLPError, GPUUnavailable, FileNotFoundError):
+        positionals, overrides = parse_overrides(ctx.args)
+        if len(positionals) == 3:
+            overrides.setdefault("paths.train", positionals[0])
+            overrides.setdefault("paths.dev", positionals[1])
+            config_path = positionals[2]
+        elif len(positionals) == 1:
+            config_path = positionals[0]
+        else:
+            raise ConfigError("give CONFIG, or TRAIN DEV CONFIG (got "
+                              f"{len(positionals)} paths: {' '.join(positionals)})")
+        import_code(code)
+        try:
+            train(Path(config_path), output, overrides=overrides, use_gpu=gpu_id,
+                  resume=resume)
+        except KeyboardInterrupt:
+            raise typer.Exit(130)
+        except TrainingInterrupted:
+            raise typer.Exit(143)

@@ -1,0 +1,298 @@
+"""Training configs: loading, the two accepted shapes, validation, filling and building.
+
+Two shapes are read. The spaCy 3 shape (`[nlp] pipeline = [...]`, `[components.*]`,
+`[corpora]`, `[paths]`, `[training.batcher]`) is the canonical one. The seed shape
+(`[training]` with `batch_size`, `limit`, `orth_variant_level`, ... and
+`[nlp.pipeline.<name>]` blocks) is rewritten into it on load, so everything downstream
+sees one shape.
+"""
+import difflib
+from pathlib import Path
+
+import catalogue
+from confection import ConfigValidationError
+from thinc.api import Config
+
+from .lang import get_lang_class
+from .registry import registry
+
+DEFAULT_CONFIG_PATH = Path(__file__).parent / "default_config.cfg"
+
+# [training] keys of the canonical shape, with the section names that hold functions.
+TRAINING_KEYS = {
+    "dev_corpus", "train_corpus", "seed", "gpu_allocator", "dropout", "accumulate_gradient",
+    "patience", "max_epochs", "max_steps", "eval_frequency", "frozen_components",
+    "annotating_components", "before_to_disk", "before_update", "batcher", "logger",
+    "optimizer", "score_weights",
+}
+# Seed-shape [training] keys and where they live in the canonical shape.
+SEED_TRAINING_KEYS = {
+    "use_gpu", "limit", "scores", "orth_variant_level", "gold_preproc", "max_length",
+    "discard_oversize", "batch_size",
+}
+TOP_SECTIONS = {"paths", "system", "nlp", "components", "corpora", "training", "initialize",
+                "pretraining"}
+
+
+class ConfigError(ValueError):
+    """A config problem, naming the file, the section and the key at fault."""
+
+    def __init__(self, message, *, path=None, section=None, key=None):
+        where = []
+        if path:
+            where.append(str(path))
+        if section:
+            where.append(f"[{section}]")
+        if key:
+            where.append(f"key '{key}'")
+        super().__init__(f"{' '.join(where)}: {message}" if where else message)
+        self.path, self.section, self.key = path, section, key
+
+
+def load_config(path, overrides=None, *, interpolate=False):
+    """Read a config file, rewrite the seed shape, apply `--section.key value` overrides."""
+    path = Path(path)
+    if str(path) == "-":
+        import sys
+        text = sys.stdin.read()
+    elif not path.exists():
+        raise ConfigError("config file not found", path=path)
+    else:
+        text = path.read_text(encoding="utf8")
+    try:
+        config = Config().from_str(text, interpolate=False)
+    except Exception as err:
+        raise ConfigError(f"cannot parse the config: {err}", path=path) from None
+    config = normalize_config(config, path=path)
+    if overrides:
+        config = apply_overrides(config, overrides, path=path)
+    if interpolate:
+        config = interpolate_config(config, path=path)
+    return config
+
+
+def interpolate_config(config, *, path=None):
+    try:
+        return Config(config).interpolate()
+    except Exception as err:
+        raise ConfigError(f"cannot resolve a ${{variable}}: {err}", path=path) from None
+
+
+def apply_overrides(config, overrides, *, path=None):
+    """Set dotted keys ("training.dropout": 0.3); the section must exist in the config."""
+    config = Config(config)
+    for dotted, value in overrides.items():
+        parts = dotted.split(".")
+        node = config
+        for i, part in enumerate(parts[:-1]):
+            if part not in node or not isinstance(node[part], dict):
+                section = ".".join(parts[: i + 1])
+                if parts[0] == "paths":
+                    node = node.setdefault(part, {})
+                    continue
+                raise ConfigError(f"override --{dotted}: no section [{section}] in the config",
+                                  path=path, section=section)
+            node = node[part]
+        node[parts[-1]] = value
+    return config
+
+
+def normalize_config(config, *, path=None):
+    """Return the canonical shape of a config, rewriting the seed shape if needed."""
+    config = Config(config)
+    unknown = set(config) - TOP_SECTIONS
+    if unknown:
+        name = sorted(unknown)[0]
+        raise ConfigError(f"unknown section{_suggest(name, TOP_SECTIONS)}", path=path,
+                          section=name)
+    if "pipeline" in config.get("nlp", {}) and isinstance(config["nlp"]["pipeline"], dict):
+        config = _from_seed_shape(config)
+    elif any(key in SEED_TRAINING_KEYS for key in config.get("training", {})):
+        config = _from_seed_shape(config)
+    return config
+
+
+def _from_seed_shape(seed):
+    """Rewrite the seed document's config shape into the canonical one."""
+    out = Config().from_str(DEFAULT_CONFIG_PATH.read_text(encoding="utf8"), interpolate=False)
+    nlp = dict(seed.get("nlp", {}))
+    pipeline = nlp.pop("pipeline", {}) or {}
+    vectors = nlp.pop("vectors", None)
+    out["nlp"].update({k: v for k, v in nlp.items() if k != "tokenizer"})
+    if "tokenizer" in nlp:
+        out["nlp"]["tokenizer"] = nlp["tokenizer"]
+    if vectors is not None:
+        out["paths"]["vectors"] = vectors
+    out["nlp"]["pipeline"] = list(pipeline)
+    out["components"] = {name: dict(block) for name, block in pipeline.items()}
+    training = dict(seed.get("training", {}))
+    train_corpus = out["corpora"]["train"]
+    dev_corpus = out["corpora"]["dev"]
+    if "use_gpu" in training:
+        out["system"]["use_gpu"] = training.pop("use_gpu")
+    if "limit" in training:
+        train_corpus["limit"] = training.pop("limit")
+    if "max_length" in training:
+        train_corpus["max_length"] = training.pop("max_length")
+    if "gold_preproc" in training:
+        train_corpus["gold_preproc"] = dev_corpus["gold_preproc"] = training.pop("gold_preproc")
+    level = training.pop("orth_variant_level", 0.0)
+    if level:
+        train_corpus["augmenter"] = {"@augmenters": "fastnlp.orth_variants.v1", "level": level,
+                                     "lower": 0.0}
+    if "discard_oversize" in training:
+        out["training"]["batcher"]["discard_oversize"] = training.pop("discard_oversize")
+    if "batch_size" in training:
+        out["training"]["batcher"]["size"] = training.pop("batch_size")
+    scores = training.pop("scores", None)
+    if scores is not None:
+        out["training"]["logger"]["columns"] = list(scores)
+    for key, value in training.items():
+        if isinstance(value, dict) and key in out["training"] and key != "score_weights":
+            out["training"][key] = dict(value)
+        else:
+            out["training"][key] = value
+    for section in ("paths", "system", "corpora", "initialize"):
+        if section in seed:
+            out[section] = Config(out[section]).merge(Config(seed[section]))
+    return out
+
+
+def _suggest(name, options):
+    close = difflib.get_close_matches(name, list(options), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def check_config(config, *, path=None):
+    """Check names and keys before anything is built, naming the section at fault."""
+    training = config.get("training", {})
+    for key in training:
+        if key not in TRAINING_KEYS and key != "use_gpu":
+            raise ConfigError(f"unknown setting{_suggest(key, TRAINING_KEYS)}", path=path,
+                              section="training", key=key)
+    nlp = config.get("nlp", {})
+    if not nlp.get("lang"):
+        raise ConfigError("no language code; set lang = \"en\"", path=path, section="nlp",
+                          key="lang")
+    try:
+        get_lang_class(nlp["lang"])
+    except ValueError as err:
+        raise ConfigError(str(err), path=path, section="nlp", key="lang") from None
+    components = config.get("components", {})
+    for name in nlp.get("pipeline", []):
+        if name not in components:
+            raise ConfigError(f"the pipeline names '{name}' but there is no [components.{name}]",
+                              path=path, section="nlp", key="pipeline")
+        if "factory" not in components[name] and "source" not in components[name]:
+            raise ConfigError("no factory = \"...\" for this component", path=path,
+                              section=f"components.{name}", key="factory")
+    _load_builtins()
+    _check_references(config, path, [])
+
+
+def _check_references(node, path, trail):
+    """Every `@registry = "name"` must name a registered function."""
+    if not isinstance(node, dict):
+        return
+    for key, value in node.items():
+        if key.startswith("@"):
+            reg_name = key[1:]
+            section = ".".join(trail)
+            if not hasattr(registry, reg_name):
+                raise ConfigError(f"unknown registry @{reg_name}", path=path,
+                                  section=section, key=key)
+            if not registry.has(reg_name, value):
+                available = sorted(getattr(registry, reg_name).get_all())
+                close = difflib.get_close_matches(value, available, n=3)
+                hint = f"; did you mean {', '.join(close)}?" if close else ""
+                raise ConfigError(f"no function '{value}' in the {reg_name} registry{hint} "
+                                  f"Registered: {', '.join(available)}", path=path,
+                                  section=section, key=key)
+        elif isinstance(value, dict):
+            _check_references(value, path, trail + [key])
+
+
+def fill_config(config, *, path=None, validate=True):
+    """Fill every default into a config: the training defaults and each function's own."""
+    defaults = Config().from_str(DEFAULT_CONFIG_PATH.read_text(encoding="utf8"),
+                                 interpolate=False)
+    config = defaults.merge(Config(config))
+    check_config(config, path=path)
+    _load_builtins()
+    nlp = build_nlp(config, validate=validate, path=path)
+    filled = Config(config)
+    filled["components"] = {name: nlp._pipe_configs[name] for name in nlp.component_names}
+    sections = {"training": config["training"], "corpora": config["corpora"],
+                "initialize": config["initialize"]}
+    try:
+        filled_rest = registry.fill(Config(sections).merge(Config(
+            {"paths": config["paths"], "system": config["system"]})), validate=False)
+    except catalogue.RegistryError as err:
+        raise ConfigError(str(err), path=path) from None
+    for key in sections:
+        filled[key] = filled_rest[key]
+    return filled
+
+
+def build_nlp(config, *, vocab=None, disable=(), exclude=(), validate=True, path=None):
+    """Create the Language and its components from a (canonical) config."""
+    _load_builtins()
+    config = Config(config)
+    if "paths" in config or "system" in config:
+        config = interpolate_config(config, path=path)
+    nlp_cfg = config["nlp"]
+    lang_class = get_lang_class(nlp_cfg["lang"])
+    tokenizer_cfg = dict(nlp_cfg.get("tokenizer") or {"@tokenizers": "fastnlp.Tokenizer.v1"})
+    try:
+        make_tokenizer = registry.resolve({"t": tokenizer_cfg}, validate=validate)["t"]
+    except (catalogue.RegistryError, ConfigValidationError) as err:
+        raise ConfigError(str(err), path=path, section="nlp.tokenizer") from None
+    nlp = lang_class(vocab=vocab, create_tokenizer=make_tokenizer,
+                     batch_size=nlp_cfg.get("batch_size", 1000))
+    nlp._tokenizer_config = tokenizer_cfg
+    components = config.get("components", {})
+    for name in nlp_cfg.get("pipeline", []):
+        if name in exclude:
+            continue
+        block = dict(components[name])
+        factory = block.pop("factory")
+        try:
+            nlp.add_pipe(factory, name=name, config=block, validate=validate)
+        except ConfigValidationError as err:
+            raise ConfigError(_validation_message(err), path=path,
+                              section=f"components.{name}") from None
+        except catalogue.RegistryError as err:
+            raise ConfigError(str(err), path=path, section=f"components.{name}") from None
+    for name in list(disable) + list(nlp_cfg.get("disabled", [])):
+        if nlp.has_pipe(name):
+            nlp.disable_pipe(name)
+    return nlp
+
+
+def _validation_message(err):
+    lines = []
+    for item in err.errors or []:
+        loc = ".".join(str(x) for x in item.get("loc", []))
+        lines.append(f"{loc}: {item.get('msg')}")
+    return "; ".join(lines) if lines else str(err)
+
+
+def resolve_training(config, *, path=None):
+    """Resolve [training] and [corpora] into live objects (optimizer, batcher, readers)."""
+    _load_builtins()
+    config = interpolate_config(config, path=path)
+    try:
+        resolved = registry.resolve({"training": config["training"],
+                                     "corpora": config["corpora"]}, validate=True)
+    except ConfigValidationError as err:
+        raise ConfigError(_validation_message(err), path=path, section="training") from None
+    except catalogue.RegistryError as err:
+        raise ConfigError(str(err), path=path, section="training") from None
+    return resolved["training"], resolved["corpora"]
+
+
+def _load_builtins():
+    """Import the modules whose functions config files refer to by name."""
+    from . import pipeline  # noqa: F401
+    from .ml import tok2vec  # noqa: F401
+    from .training import batchers, corpus, augment, loggers  # noqa: F401

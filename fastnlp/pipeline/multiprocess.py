@@ -1,0 +1,62 @@
+"""nlp.pipe(..., n_process=N): batches annotated in worker processes, shipped as bytes.
+
+Workers get the pipeline by fork where the platform has it (no copy, no pickling) and
+from its bytes otherwise. Each finished batch comes back as one DocBin-style bytes blob
+and the caller rebuilds the Docs in its own vocab, in input order.
+"""
+import multiprocessing
+import os
+
+_WORKER_NLP = None
+
+
+def _init_worker(nlp_or_bytes, config_text):
+    global _WORKER_NLP
+    if isinstance(nlp_or_bytes, (bytes, bytearray)):
+        from thinc.api import Config
+
+        from ..config import build_nlp
+        nlp = build_nlp(Config().from_str(config_text))
+        _WORKER_NLP = nlp.from_bytes(nlp_or_bytes)
+    else:
+        _WORKER_NLP = nlp_or_bytes
+
+
+def _annotate_batch(args):
+    texts, disable = args
+    docs = list(_WORKER_NLP.pipe(texts, batch_size=len(texts) or 1, n_process=1,
+                                 disable=disable))
+    return [doc.to_bytes(exclude=("user_data",)) for doc in docs]
+
+
+def pipe_in_processes(nlp, texts, *, batch_size, n_process, disable=()):
+    """Yield annotated Docs for `texts`, computed by `n_process` workers (-1: all cores)."""
+    from ..tokens import Doc
+    if n_process == -1:
+        n_process = os.cpu_count() or 1
+    if n_process < 1:
+        raise ValueError(f"nlp.pipe: n_process must be >= 1 or -1, not {n_process}")
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods:
+        context = multiprocessing.get_context("fork")
+        init_args = (nlp, None)
+    else:
+        context = multiprocessing.get_context("spawn")
+        init_args = (nlp.to_bytes(), nlp.config.to_str())
+    jobs = (([t if isinstance(t, str) else t.text for t in batch], tuple(disable))
+            for batch in _chunks(texts, batch_size))
+    with context.Pool(n_process, initializer=_init_worker, initargs=init_args) as pool:
+        for blobs in pool.imap(_annotate_batch, jobs):
+            for blob in blobs:
+                yield Doc(nlp.vocab).from_bytes(blob)
+
+
+def _chunks(items, size):
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

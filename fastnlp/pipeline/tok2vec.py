@@ -1,0 +1,147 @@
+"""Tok2Vec: one shared token-to-vector model whose output several components listen to."""
+from thinc.api import Config, Model, set_dropout_rate
+
+from ..language import Language
+from ..registry import register
+from .trainable import TrainablePipe
+
+LISTENER_NAME = "tok2vec_listener"
+
+DEFAULT_TOK2VEC_MODEL = Config().from_str("""
+[model]
+@architectures = "fastnlp.HashEmbedCNN.v1"
+pretrained_vectors = null
+width = 96
+depth = 4
+embed_size = 2000
+window_size = 1
+maxout_pieces = 3
+subword_features = true
+""")["model"]
+
+
+@Language.factory("tok2vec", default_config={"model": DEFAULT_TOK2VEC_MODEL})
+def make_tok2vec(nlp, name, model):
+    return Tok2Vec(nlp.vocab, model, name)
+
+
+@register("architectures", "fastnlp.Tok2VecListener.v1", "spacy.Tok2VecListener.v1")
+def build_tok2vec_listener(width: int, upstream: str = "*"):
+    """A layer that returns the vectors an upstream Tok2Vec component computed.
+
+    In training it returns the batch the upstream component sent and passes gradients
+    back to it; in prediction it reads `doc.tensor`.
+    """
+    return Model(LISTENER_NAME, _listener_forward, dims={"nO": width, "nI": None},
+                 attrs={"upstream_name": upstream, "batch": None})
+
+
+def _batch_key(docs):
+    return tuple(id(doc) for doc in docs)
+
+
+def _listener_forward(model, docs, is_train):
+    batch = model.attrs["batch"]
+    if is_train and batch is not None and batch[0] == _batch_key(docs):
+        _, outputs, accumulate = batch
+        return outputs, accumulate
+    # Docs the upstream component has not seen (while shapes are inferred at
+    # initialization) get zeros of the right shape.
+    width = model.get_dim("nO")
+    outputs = [doc.tensor if doc.tensor is not None else model.ops.alloc2f(len(doc), width)
+               for doc in docs]
+
+    def backprop_nothing(d_outputs):
+        return []
+
+    return outputs, backprop_nothing
+
+
+def find_listeners(model):
+    return [node for node in model.walk() if node.name == LISTENER_NAME]
+
+
+class Tok2Vec(TrainablePipe):
+    """Embeds tokens once per batch; listeners in later components reuse the result."""
+
+    def __init__(self, vocab, model, name="tok2vec"):
+        super().__init__(vocab, model, name)
+        self.listeners = []
+        self._pending = None
+
+    def add_listener(self, listener):
+        if listener not in self.listeners:
+            self.listeners.append(listener)
+
+    def connect_listeners(self, nlp):
+        """Find the listener layers downstream components hold that point at us."""
+        self.listeners = []
+        for name, component in nlp.components:
+            model = getattr(component, "model", None)
+            if component is self or model is None:
+                continue
+            for listener in find_listeners(model):
+                if listener.attrs["upstream_name"] in ("*", self.name):
+                    self.add_listener(listener)
+
+    def predict(self, docs):
+        if not docs:
+            return []
+        return self.model.predict(docs)
+
+    def set_annotations(self, docs, tokvecs):
+        for doc, vectors in zip(docs, tokvecs):
+            doc.tensor = vectors
+
+    def get_loss(self, examples, scores):
+        return 0.0, None
+
+    def initialize(self, get_examples, *, nlp=None, labels=None):
+        sample = [eg.predicted for eg in _take(get_examples(), 10)]
+        self.model.initialize(X=sample or None)
+        if nlp is not None:
+            self.connect_listeners(nlp)
+
+    def update(self, examples, *, drop=0.0, sgd=None, losses=None):
+        """Embed the batch and hand the vectors to every listener for its own update."""
+        if losses is None:
+            losses = {}
+        losses.setdefault(self.name, 0.0)
+        docs = [eg.predicted for eg in examples]
+        if not docs:
+            return losses
+        set_dropout_rate(self.model, drop)
+        tokvecs, backprop = self.model.begin_update(docs)
+        d_tokvecs = [self.model.ops.alloc2f(*t.shape) for t in tokvecs]
+
+        def accumulate(d_outputs):
+            for total, d in zip(d_tokvecs, d_outputs):
+                total += d
+                losses[self.name] += float((d ** 2).sum())
+            return []
+
+        self._pending = (backprop, d_tokvecs)
+        key = _batch_key(docs)
+        for listener in self.listeners:
+            listener.attrs["batch"] = (key, tokvecs, accumulate)
+        self.set_annotations(docs, tokvecs)
+        return losses
+
+    def backprop_listeners(self):
+        """Backpropagate what the listeners accumulated through our model."""
+        if self._pending is None:
+            return
+        backprop, d_tokvecs = self._pending
+        self._pending = None
+        for listener in self.listeners:
+            listener.attrs["batch"] = None
+        backprop(d_tokvecs)
+
+
+def _take(items, n):
+    out = []
+    for item in items:
+        out.append(item)
+        if len(out) >= n:
+            break
+    return out

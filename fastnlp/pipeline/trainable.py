@@ -1,0 +1,129 @@
+"""TrainablePipe: the contract every statistical pipeline component follows."""
+from abc import ABC, abstractmethod
+from pathlib import Path
+
+import srsly
+from thinc.api import set_dropout_rate
+
+
+class TrainablePipe(ABC):
+    """A component that owns a Thinc model, predicts over batches and learns from Examples.
+
+    Subclasses implement predict, set_annotations, get_loss and initialize; the batching,
+    update step and serialization here are shared.
+    """
+
+    is_trainable = True
+
+    def __init__(self, vocab, model, name, *, scorer=None, **cfg):
+        self.vocab = vocab
+        self.model = model
+        self.name = name
+        self.scorer = scorer
+        self.cfg = dict(cfg)
+        self.cfg.setdefault("labels", [])
+
+    def __repr__(self):
+        return f"<{type(self).__name__} {self.name!r}>"
+
+    @property
+    def labels(self):
+        return tuple(self.cfg["labels"])
+
+    def add_label(self, label):
+        """Add a label before initialize; returns 1 if it was new, else 0."""
+        if not isinstance(label, str):
+            raise ValueError(f"{self.name}: labels must be strings, got {label!r}")
+        if label in self.cfg["labels"]:
+            return 0
+        self.cfg["labels"].append(label)
+        self.vocab.strings.add(label)
+        return 1
+
+    def __call__(self, doc):
+        scores = self.predict([doc])
+        self.set_annotations([doc], scores)
+        return doc
+
+    def pipe(self, docs, *, batch_size=128):
+        batch = []
+        for doc in docs:
+            batch.append(doc)
+            if len(batch) >= batch_size:
+                yield from self._annotate(batch)
+                batch = []
+        if batch:
+            yield from self._annotate(batch)
+
+    def _annotate(self, docs):
+        self.set_annotations(docs, self.predict(docs))
+        return docs
+
+    @abstractmethod
+    def predict(self, docs):
+        """Scores for a batch of docs, without changing them."""
+
+    @abstractmethod
+    def set_annotations(self, docs, scores):
+        """Write predictions into the docs."""
+
+    @abstractmethod
+    def get_loss(self, examples, scores):
+        """(loss, d_scores) of the predictions against the examples' references."""
+
+    @abstractmethod
+    def initialize(self, get_examples, *, nlp=None, labels=None):
+        """Collect labels from the examples and set up the model's weights."""
+
+    def update(self, examples, *, drop=0.0, sgd=None, losses=None):
+        """One forward/backward pass over the predicted docs of the examples."""
+        if losses is None:
+            losses = {}
+        losses.setdefault(self.name, 0.0)
+        examples = list(examples)
+        if not examples:
+            return losses
+        set_dropout_rate(self.model, drop)
+        scores, backprop = self.model.begin_update([eg.predicted for eg in examples])
+        loss, d_scores = self.get_loss(examples, scores)
+        backprop(d_scores)
+        if sgd not in (None, False):
+            self.finish_update(sgd)
+        losses[self.name] += float(loss)
+        return losses
+
+    def finish_update(self, sgd):
+        self.model.finish_update(sgd)
+
+    def score(self, examples, **kwargs):
+        if self.scorer is None:
+            return {}
+        return self.scorer(examples, **kwargs)
+
+    # Serialization ----------------------------------------------------------------
+
+    def to_bytes(self, *, exclude=()):
+        return srsly.msgpack_dumps({"cfg": self.cfg, "model": self.model.to_bytes()})
+
+    def from_bytes(self, data, *, exclude=()):
+        msg = srsly.msgpack_loads(data)
+        self.cfg.update(msg["cfg"])
+        self._rebuild_output_layer()
+        self.model.from_bytes(msg["model"])
+        return self
+
+    def to_disk(self, path, *, exclude=()):
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        srsly.write_json(path / "cfg", self.cfg)
+        self.model.to_disk(path / "model")
+
+    def from_disk(self, path, *, exclude=()):
+        path = Path(path)
+        self.cfg.update(srsly.read_json(path / "cfg"))
+        self._rebuild_output_layer()
+        self.model.from_disk(path / "model")
+        return self
+
+    def _rebuild_output_layer(self):
+        """Give the model the dimensions the saved labels imply, before loading weights."""

@@ -87,7 +87,8 @@ def hash_embed_backward(d_out, ids_ta, seeds_a, table_shapes):
     ids_ta = numpy.asarray(ids_ta, dtype=numpy.uint64)
     T, A = ids_ta.shape
     rows_tak = hash_rows(ids_ta, seeds_a, [shape[0] for shape in table_shapes])
-    d_out_taw = numpy.asarray(d_out, dtype=numpy.float32).reshape((T, A, -1))
+    W = table_shapes[0][1]
+    d_out_taw = numpy.asarray(d_out, dtype=numpy.float32).reshape((T, A, W))
     d_tables = [numpy.zeros(shape, dtype=numpy.float32) for shape in table_shapes]
     for a in range(A):
         for k in range(N_KEYS):

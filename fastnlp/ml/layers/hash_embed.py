@@ -1,11 +1,11 @@
 """HashEmbedMulti: one Thinc layer that hash-embeds all attribute columns at once."""
-from typing import Callable, List, Sequence, Tuple
+from typing import Callable, Sequence, Tuple
 
 import numpy
 from thinc.api import Model, uniform_init
 from thinc.types import Floats2d, Ints2d
 
-from ..hash_embed import N_KEYS, hash_embed_backward, hash_embed_forward, table_offsets
+from ..hash_embed import hash_embed_backward, hash_embed_forward, table_offsets
 
 UNIFORM_INIT_RANGE = 0.1  # tables start as uniform(-0.1, 0.1), as Thinc's HashEmbed
 
@@ -71,5 +71,3 @@ def init(model: Model[Ints2d, Floats2d], X=None, Y=None) -> None:
     shape = (model.get_dim("nV"), model.get_dim("nW"))
     model.set_param("E", uniform_init(model.ops, shape, lo=-UNIFORM_INIT_RANGE, hi=UNIFORM_INIT_RANGE))
 
-
-__all__: List[str] = ["HashEmbedMulti", "N_KEYS"]

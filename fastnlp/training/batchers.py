@@ -2,7 +2,8 @@
 
 `size` may be an int, a sequence or iterator of ints, or a Thinc schedule: an
 object called with the step number (Thinc 8.3 `Schedule`) or a generator of
-sizes (older Thinc `compounding`). Each batch draws the next size.
+sizes (older Thinc `compounding`). Each batch draws the next size; a finite
+sequence keeps its last size once it runs out.
 """
 import itertools
 from functools import partial
@@ -22,10 +23,21 @@ def iter_sizes(size: Sizing) -> Iterator[int]:
         return itertools.repeat(int(size))
     if callable(size) and not hasattr(size, "__next__"):
         return (max(1, int(size(step))) for step in itertools.count())
-    if hasattr(size, "__iter__"):
-        return (max(1, int(value)) for value in size)
+    if hasattr(size, "__iter__") and not isinstance(size, (str, bytes)):
+        return _repeat_last(size)
     raise TypeError(f"batcher: size must be an int, a sequence of ints or a schedule, "
                     f"not {type(size).__name__}")
+
+
+def _repeat_last(values: Iterable[float]) -> Iterator[int]:
+    """The values as batch sizes; once they run out, the last one forever."""
+    last = None
+    for value in values:
+        last = max(1, int(value))
+        yield last
+    if last is None:
+        raise ValueError("batcher: size is an empty sequence")
+    yield from itertools.repeat(last)
 
 
 def minibatch(items: Iterable[Any], size: Sizing = 8) -> Iterator[List[Any]]:

@@ -145,6 +145,8 @@ def _update(nlp, batch, T, optimizer, state, frozen):
         if name not in frozen and hasattr(component, "finish_update") \
                 and getattr(component, "is_trainable", False):
             component.finish_update(optimizer)
+    # Learn-rate (and other) schedules advance once per step, as restore_optimizer replays.
+    optimizer.step_schedules()
     state.words_seen += sum(len(eg.predicted) for eg in batch)
     if T["before_update"] is not None:
         T["before_update"](nlp, {"step": state.step, "epoch": state.epoch})

@@ -56,5 +56,5 @@ def train_cli(
                   resume=resume)
         except KeyboardInterrupt:
             raise typer.Exit(130)
-        except TrainingInterrupted:
-            raise typer.Exit(143)
+        except TrainingInterrupted as err:
+            raise typer.Exit(128 + int(err.signum))

@@ -15,7 +15,11 @@ LAST_DIR = "model-last"
 
 
 class TrainingInterrupted(Exception):
-    """Raised inside the loop on SIGTERM so the run stops like on Ctrl-C."""
+    """The run stopped on SIGTERM or Ctrl-C, after a checkpoint of its last whole step."""
+
+    def __init__(self, signum):
+        super().__init__(f"signal {signum}")
+        self.signum = signum
 
 
 def score_weights(nlp, configured):
@@ -42,8 +46,10 @@ def train_loop(nlp, T, train_corpus, dev_corpus, output_path, *, stdout=sys.stdo
     """Train until patience, max_steps or max_epochs; returns the final TrainingState.
 
     Every evaluation writes `model-last` (weights plus `training-state/`) and, when the
-    score improves, `model-best`, each atomically. Ctrl-C or SIGTERM writes a checkpoint
-    of the current step and re-raises; any other error leaves the last checkpoint as is.
+    score improves, `model-best`, each atomically. Ctrl-C or SIGTERM lets the current step
+    finish, writes a checkpoint of it and raises TrainingInterrupted: a signal handled in
+    mid-step would leave weights, optimizer and batch position out of step with each
+    other. A second Ctrl-C, or any other error, leaves the last checkpoint as it is.
     """
     output_path = Path(output_path) if output_path is not None else None
     optimizer = T["optimizer"]
@@ -59,7 +65,7 @@ def train_loop(nlp, T, train_corpus, dev_corpus, output_path, *, stdout=sys.stdo
                                      eval_frequency=eval_frequency)
     frozen = set(T["frozen_components"])
     batches = _batch_stream(nlp, train_corpus, batcher, state)
-    previous_handler = _install_sigterm()
+    stop = _StopRequest()
     try:
         for epoch, batch in batches:
             if _done(state, T):
@@ -73,20 +79,28 @@ def train_loop(nlp, T, train_corpus, dev_corpus, output_path, *, stdout=sys.stdo
                                    log_step, T)
                 if T["patience"] and state.step - state.best_step >= T["patience"]:
                     break
+            if stop.signum is not None:
+                raise TrainingInterrupted(stop.signum)
         else:
             state.finished = True
         if state.step % eval_frequency != 0 or state.best_step < 0:
             _evaluate_and_save(nlp, dev_corpus, optimizer, weights, state, output_path,
                                log_step, T)
-    except (KeyboardInterrupt, TrainingInterrupted):
+    except TrainingInterrupted:
         if output_path is not None:
             _save_last(nlp, optimizer, state, output_path)
             stderr.write(f"\nInterrupted at step {state.step}; checkpoint saved to "
                          f"{output_path / LAST_DIR}. Continue with --resume {output_path}\n")
         raise
+    except KeyboardInterrupt:
+        if output_path is not None:
+            stderr.write(f"\nInterrupted in mid-step; the last checkpoint in "
+                         f"{output_path / LAST_DIR} is kept. Continue with --resume "
+                         f"{output_path}\n")
+        raise
     finally:
+        stop.restore()
         finalize()
-        signal.signal(signal.SIGTERM, previous_handler)
     return state
 
 
@@ -188,13 +202,33 @@ def _save_last(nlp, optimizer, state, output_path):
     save_checkpoint(nlp, optimizer, state, output_path / LAST_DIR)
 
 
-def _install_sigterm():
-    def handler(signum, frame):
-        raise TrainingInterrupted(f"signal {signum}")
-    try:
-        return signal.signal(signal.SIGTERM, handler)
-    except ValueError:  # not the main thread
-        return signal.getsignal(signal.SIGTERM)
+class _StopRequest:
+    """SIGTERM and Ctrl-C handlers that ask the loop to stop after the current step.
+
+    A second Ctrl-C raises KeyboardInterrupt at once. Outside the main thread signals
+    cannot be caught, and the handlers are left as they are.
+    """
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self):
+        self.signum = None
+        self.previous = {}
+        for signum in self.SIGNALS:
+            try:
+                self.previous[signum] = signal.signal(signum, self._handle)
+            except ValueError:  # not the main thread
+                break
+
+    def _handle(self, signum, frame):
+        if signum == signal.SIGINT and self.signum is not None:
+            raise KeyboardInterrupt
+        self.signum = signum
+
+    def restore(self):
+        for signum, handler in self.previous.items():
+            if handler is not None:
+                signal.signal(signum, handler)
 
 
 def set_seed(seed):

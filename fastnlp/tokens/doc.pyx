@@ -374,6 +374,10 @@ cdef class Doc:
         out.length = self.length
         out.user_data = dict(self.user_data)
         out.cats = dict(self.cats)
+        out.tensor = self.tensor
+        out.spans = {name: [Span(out, span.start, span.end, label=span.label,
+                                 kb_id=span.kb_id, span_id=span.id) for span in group]
+                     for name, group in self.spans.items()}
         out.has_unknown_spaces = self.has_unknown_spaces
         return out
 
@@ -391,13 +395,15 @@ cdef class Doc:
         for i in range(self.length):
             iob = self.c[i].ent_iob
             if start != -1 and (iob != 1 or self.c[i].ent_type != label):
-                spans.append(Span(self, start, i, label=label))
+                spans.append(Span(self, start, i, label=label, kb_id=self.c[start].ent_kb_id,
+                                  span_id=self.c[start].ent_id))
                 start = -1
             if iob == 3 or (iob == 1 and start == -1 and self.c[i].ent_type != 0):
                 start = i
                 label = self.c[i].ent_type
         if start != -1:
-            spans.append(Span(self, start, self.length, label=label))
+            spans.append(Span(self, start, self.length, label=label,
+                              kb_id=self.c[start].ent_kb_id, span_id=self.c[start].ent_id))
         return tuple(spans)
 
     @ents.setter
@@ -412,13 +418,14 @@ cdef class Doc:
         spans = []
         for ent in entities or []:
             if isinstance(ent, Span):
-                spans.append((ent.start, ent.end, ent.label))
+                spans.append((ent.start, ent.end, ent.label, ent.kb_id, ent.id))
             else:
                 label, start, end = ent
-                spans.append((start, end, strings.add(label) if isinstance(label, str) else label))
+                label = strings.add(label) if isinstance(label, str) else label
+                spans.append((start, end, label, 0, 0))
         cdef int i
         covered = numpy.zeros((self.length,), dtype="bool")
-        for start, end, label in sorted(spans):
+        for start, end, *_ in sorted(spans):
             if start < 0 or end > self.length or start >= end:
                 raise ValueError(E.bad_span.format(start=start, end=end, n=self.length))
             if covered[start:end].any():
@@ -434,10 +441,12 @@ cdef class Doc:
                 for i in range(span.start, span.end):
                     self.c[i].ent_iob = code
                     self.c[i].ent_type = 0
-        for start, end, label in spans:
+        for start, end, label, kb_id, span_id in spans:
             for i in range(start, end):
                 self.c[i].ent_iob = 3 if i == start else 1
                 self.c[i].ent_type = label
+                self.c[i].ent_kb_id = kb_id
+                self.c[i].ent_id = span_id
 
     # Sentences and syntax ---------------------------------------------------
 

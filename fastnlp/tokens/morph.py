@@ -27,9 +27,10 @@ def normalize_feats(feats):
 class MorphAnalysis:
     """A token's morphological features, read from its FEATS string."""
 
-    __slots__ = ("_feats",)
+    __slots__ = ("_feats", "key")
 
     def __init__(self, vocab, key):
+        self.key = key
         self._feats = "" if key in (0, EMPTY_MORPH) else vocab.strings[key]
 
     def to_dict(self):

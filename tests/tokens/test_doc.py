@@ -142,3 +142,18 @@ def test_span_as_doc_and_slices(parsed):
     assert span[0].text == "It" and span[1:3].text == "was good"
     with pytest.raises(IndexError):
         parsed[100]
+
+
+def test_ents_keep_kb_ids(vocab):
+    doc = Doc(vocab, words=["Apple", "buys", "Google"])
+    doc.ents = [Span(doc, 0, 1, label="ORG", kb_id="Q312")]
+    assert [(e.label_, e.kb_id_) for e in doc.ents] == [("ORG", "Q312")]
+
+
+def test_copy_keeps_span_groups_and_annotations(parsed):
+    parsed.spans["food"] = [Span(parsed, 3, 4, label="FOOD")]
+    copy = parsed.copy()
+    assert copy.text == parsed.text
+    assert [(s.text, s.label_) for s in copy.spans["food"]] == [("pizza", "FOOD")]
+    assert copy.spans["food"][0].doc is copy
+    assert [t.head.i for t in copy] == [t.head.i for t in parsed]

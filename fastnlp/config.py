@@ -14,6 +14,7 @@ from confection import ConfigValidationError
 from thinc.api import Config
 
 from .lang import get_lang_class
+from .language import NLP_FUNCTION_KEYS, Language
 from .registry import registry
 
 DEFAULT_CONFIG_PATH = Path(__file__).parent / "default_config.cfg"
@@ -29,6 +30,16 @@ TRAINING_KEYS = {
 SEED_TRAINING_KEYS = {
     "use_gpu", "limit", "scores", "orth_variant_level", "gold_preproc", "max_length",
     "discard_oversize", "batch_size",
+}
+NLP_KEYS = {"lang", "pipeline", "disabled", "batch_size", "tokenizer", "vectors",
+            "before_creation", "after_creation", "after_pipeline_creation"}
+INITIALIZE_KEYS = {"vectors", "init_tok2vec", "vocab_data", "lookups", "before_init",
+                   "after_init", "tokenizer", "components"}
+# [initialize] settings that load resources fastnlp has no loader for yet: any value
+# but null is an error rather than being ignored.
+UNSUPPORTED_INITIALIZE = {
+    "vectors": "loading static vectors", "init_tok2vec": "loading pretrained tok2vec weights",
+    "vocab_data": "loading lexeme attributes from vocab data", "lookups": "lookup tables",
 }
 TOP_SECTIONS = {"paths", "system", "nlp", "components", "corpora", "training", "initialize",
                 "pretraining"}
@@ -165,11 +176,12 @@ def _suggest(name, options):
 
 def check_config(config, *, path=None):
     """Check names and keys before anything is built, naming the section at fault."""
-    training = config.get("training", {})
-    for key in training:
-        if key not in TRAINING_KEYS and key != "use_gpu":
-            raise ConfigError(f"unknown setting{_suggest(key, TRAINING_KEYS)}", path=path,
-                              section="training", key=key)
+    for section, known in (("training", TRAINING_KEYS | {"use_gpu"}), ("nlp", NLP_KEYS),
+                           ("initialize", INITIALIZE_KEYS)):
+        for key in config.get(section, {}):
+            if key not in known:
+                raise ConfigError(f"unknown setting{_suggest(key, known)}", path=path,
+                                  section=section, key=key)
     nlp = config.get("nlp", {})
     if not nlp.get("lang"):
         raise ConfigError("no language code; set lang = \"en\"", path=path, section="nlp",
@@ -243,13 +255,23 @@ def build_nlp(config, *, vocab=None, disable=(), exclude=(), validate=True, path
     nlp_cfg = config["nlp"]
     lang_class = get_lang_class(nlp_cfg["lang"])
     tokenizer_cfg = dict(nlp_cfg.get("tokenizer") or {"@tokenizers": "fastnlp.Tokenizer.v1"})
-    try:
-        make_tokenizer = registry.resolve({"t": tokenizer_cfg}, validate=validate)["t"]
-    except (catalogue.RegistryError, ConfigValidationError) as err:
-        raise ConfigError(str(err), path=path, section="nlp.tokenizer") from None
+    make_tokenizer = _resolve_one(tokenizer_cfg, "nlp", "tokenizer", path, validate)
+    functions = {key: nlp_cfg.get(key) for key in NLP_FUNCTION_KEYS}
+    if functions["vectors"] is None:
+        functions["vectors"] = {"@vectors": "fastnlp.Vectors.v1"}
+    make = {key: _resolve_one(value, "nlp", key, path, validate)
+            for key, value in functions.items()}
+    if make["before_creation"] is not None:
+        lang_class = make["before_creation"](lang_class)
+        if not (isinstance(lang_class, type) and issubclass(lang_class, Language)):
+            raise ConfigError("before_creation must return a Language subclass, got "
+                              f"{lang_class!r}", path=path, section="nlp",
+                              key="before_creation")
     nlp = lang_class(vocab=vocab, create_tokenizer=make_tokenizer,
-                     batch_size=nlp_cfg.get("batch_size", 1000))
+                     create_vectors=make["vectors"], batch_size=nlp_cfg.get("batch_size", 1000))
+    nlp = _after(make["after_creation"], nlp, "after_creation", path)
     nlp._tokenizer_config = tokenizer_cfg
+    nlp._nlp_function_configs = functions
     components = config.get("components", {})
     for name in nlp_cfg.get("pipeline", []):
         if name in exclude:
@@ -266,7 +288,62 @@ def build_nlp(config, *, vocab=None, disable=(), exclude=(), validate=True, path
     for name in list(disable) + list(nlp_cfg.get("disabled", [])):
         if nlp.has_pipe(name):
             nlp.disable_pipe(name)
-    return nlp
+    return _after(make["after_pipeline_creation"], nlp, "after_pipeline_creation", path)
+
+
+def _resolve_one(value, section, key, path, validate=True):
+    """Resolve one `section.key` value that may be a `{"@registry": name}` block."""
+    if not isinstance(value, dict):
+        return value
+    try:
+        return registry.resolve({"value": value}, validate=validate)["value"]
+    except ConfigValidationError as err:
+        raise ConfigError(_validation_message(err), path=path, section=f"{section}.{key}") \
+            from None
+    except catalogue.RegistryError as err:
+        raise ConfigError(str(err), path=path, section=f"{section}.{key}") from None
+
+
+def _after(callback, nlp, key, path):
+    """Run an [nlp] after_* callback, which must return the Language it was given."""
+    if callback is None:
+        return nlp
+    result = callback(nlp)
+    if not isinstance(result, Language):
+        raise ConfigError(f"the {key} callback must return the nlp object, got {result!r}",
+                          path=path, section="nlp", key=key)
+    return result
+
+
+def resolve_initialize(config, component_names=(), *, path=None):
+    """The [initialize] settings of a training config, resolved (defaults if absent).
+
+    Settings that name resources fastnlp cannot load yet raise, naming the key.
+    """
+    settings = {"before_init": None, "after_init": None, "tokenizer": {}, "components": {}}
+    if not config or not config.get("initialize"):
+        return settings
+    section = interpolate_config(Config(config), path=path)["initialize"]
+    for key in section:
+        if key not in INITIALIZE_KEYS:
+            raise ConfigError(f"unknown setting{_suggest(key, INITIALIZE_KEYS)}", path=path,
+                              section="initialize", key=key)
+    for key, what in UNSUPPORTED_INITIALIZE.items():
+        if section.get(key) is not None:
+            raise ConfigError(f"{what} is not supported yet (got {section[key]!r}); set it "
+                              "to null", path=path, section="initialize", key=key)
+    for key in ("before_init", "after_init"):
+        settings[key] = _resolve_one(section.get(key), "initialize", key, path)
+    settings["tokenizer"] = dict(section.get("tokenizer") or {})
+    components = dict(section.get("components") or {})
+    for name in components:
+        if component_names and name not in component_names:
+            raise ConfigError(f"no component {name!r} in the pipeline "
+                              f"({', '.join(component_names)})", path=path,
+                              section=f"initialize.components.{name}")
+    settings["components"] = {name: registry.resolve(dict(block)) if block else {}
+                               for name, block in components.items()}
+    return settings
 
 
 def _validation_message(err):

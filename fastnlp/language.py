@@ -4,6 +4,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, Iterable, List, Optional
 
+import numpy
 from thinc.api import Config
 
 from .lang import get_lang_class
@@ -16,12 +17,20 @@ lang = null
 pipeline = []
 disabled = []
 batch_size = 1000
+before_creation = null
+after_creation = null
+after_pipeline_creation = null
 
 [nlp.tokenizer]
 @tokenizers = "fastnlp.Tokenizer.v1"
 
+[nlp.vectors]
+@vectors = "fastnlp.Vectors.v1"
+
 [components]
 """
+# [nlp] settings that name functions, kept as written for the pipeline's config.
+NLP_FUNCTION_KEYS = ("before_creation", "after_creation", "after_pipeline_creation", "vectors")
 
 
 @dataclass
@@ -58,6 +67,44 @@ def create_default_tokenizer():
 registry.tokenizers.register("spacy.Tokenizer.v1", func=create_default_tokenizer)
 
 
+class Vectors:
+    """A table of static word vectors: `data` (rows x width) and keys mapped to rows.
+
+    Pipelines start with an empty table; `find` gives -1 for keys without a vector.
+    """
+
+    def __init__(self, *, strings=None, width=0):
+        self.strings = strings
+        self.data = numpy.zeros((0, width), dtype="float32")
+        self.key2row = {}
+
+    @property
+    def shape(self):
+        return self.data.shape
+
+    def __len__(self):
+        return self.data.shape[0]
+
+    @property
+    def n_keys(self):
+        return len(self.key2row)
+
+    def find(self, *, keys):
+        """Row of each key (uint64 hashes), -1 where a key has no vector."""
+        return numpy.asarray([self.key2row.get(int(key), -1) for key in keys], dtype="int32")
+
+
+@registry.vectors("fastnlp.Vectors.v1")
+def create_empty_vectors():
+    """An empty vectors table for a vocab (the one spaCy configs name spacy.Vectors.v1)."""
+    def make(vocab):
+        return Vectors(strings=vocab.strings)
+    return make
+
+
+registry.vectors.register("spacy.Vectors.v1", func=create_empty_vectors)
+
+
 class Language:
     """Text in, annotated Doc out. Subclasses set `lang` and `Defaults`."""
 
@@ -82,10 +129,11 @@ class Language:
         return decorate
 
     def __init__(self, vocab=None, *, tokenizer=None, meta=None, batch_size=1000,
-                 create_tokenizer=None):
+                 create_tokenizer=None, create_vectors=None):
         if vocab is None:
             vocab = Vocab(lex_attr_getters=self.Defaults.lex_attr_getters, lang=self.lang)
         self.vocab = vocab
+        self.vectors = (create_vectors or create_empty_vectors())(vocab)
         if tokenizer is None:
             tokenizer = create_tokenizer(self) if create_tokenizer else \
                 self.Defaults.create_tokenizer(vocab)
@@ -99,6 +147,7 @@ class Language:
         self._disabled = set()
         self._pipe_configs = {}
         self._tokenizer_config = {"@tokenizers": "fastnlp.Tokenizer.v1"}
+        self._nlp_function_configs = {}
         self._optimizer = None
         # The config sections besides [nlp] and [components] (training, corpora, paths,
         # ...) of the config this pipeline was trained from, saved with it.
@@ -267,9 +316,23 @@ class Language:
                 return []
         elif not callable(get_examples):
             raise TypeError("initialize: get_examples must be a function returning Examples")
+        from .config import resolve_initialize
+        settings = resolve_initialize(self.training_config, self.component_names)
+        if settings["before_init"] is not None:
+            settings["before_init"](self)
+        if settings["tokenizer"]:
+            if not hasattr(self.tokenizer, "initialize"):
+                from .config import ConfigError
+                raise ConfigError(f"the tokenizer takes no settings, got "
+                                  f"{', '.join(settings['tokenizer'])}",
+                                  section="initialize.tokenizer")
+            self.tokenizer.initialize(get_examples, nlp=self, **settings["tokenizer"])
         for name, component in self._components:
             if hasattr(component, "initialize"):
-                component.initialize(get_examples, nlp=self)
+                component.initialize(get_examples, nlp=self,
+                                     **settings["components"].get(name, {}))
+        if settings["after_init"] is not None:
+            settings["after_init"](self)
         self._optimizer = sgd if sgd is not None else self.create_optimizer()
         return self._optimizer
 
@@ -374,6 +437,7 @@ class Language:
         cfg["nlp"]["disabled"] = self.disabled
         cfg["nlp"]["batch_size"] = self.batch_size
         cfg["nlp"]["tokenizer"] = dict(self._tokenizer_config)
+        cfg["nlp"].update(self._nlp_function_configs)
         cfg["components"] = {name: self._pipe_configs[name] for name in self.component_names
                              if name in self._pipe_configs}
         if self.training_config:

@@ -21,6 +21,7 @@ class registry(thinc_registry):
     augmenters = catalogue.create(NAMESPACE, "augmenters", entry_points=True)
     scorers = catalogue.create(NAMESPACE, "scorers", entry_points=True)
     misc = catalogue.create(NAMESPACE, "misc", entry_points=True)
+    vectors = catalogue.create(NAMESPACE, "vectors", entry_points=True)
 
 
 def register(registry_name, *names):

@@ -249,7 +249,7 @@ def fill_config(config, *, path=None, validate=True):
 def build_nlp(config, *, vocab=None, disable=(), exclude=(), validate=True, path=None):
     """Create the Language and its components from a (canonical) config."""
     _load_builtins()
-    config = Config(config)
+    config = raw = Config(config)
     if "paths" in config or "system" in config:
         config = interpolate_config(config, path=path)
     nlp_cfg = config["nlp"]
@@ -272,6 +272,9 @@ def build_nlp(config, *, vocab=None, disable=(), exclude=(), validate=True, path
     nlp = _after(make["after_creation"], nlp, "after_creation", path)
     nlp._tokenizer_config = tokenizer_cfg
     nlp._nlp_function_configs = functions
+    # The other sections (training, corpora, initialize, ...) travel with the pipeline.
+    nlp.training_config = {key: value for key, value in Config(raw).items()
+                           if key not in ("nlp", "components")}
     components = config.get("components", {})
     for name in nlp_cfg.get("pipeline", []):
         if name in exclude:

@@ -1,0 +1,18 @@
+from libc.stdint cimport uint64_t
+
+from .transition_system cimport TransitionSystem
+
+
+cpdef enum ArcEagerAction:
+    SHIFT = 0
+    REDUCE = 1
+    LEFT = 2
+    RIGHT = 3
+    BREAK = 4
+
+
+cdef class ArcEager(TransitionSystem):
+    cdef readonly uint64_t root_label
+    cdef readonly uint64_t fallback_label
+    cdef readonly bint projective_gold     # lift non-projective gold trees in init_gold
+    cdef readonly set deco_labels          # hashes of labels carrying "||" decoration

@@ -1,0 +1,296 @@
+# cython: infer_types=True
+"""BILUO transition system of the entity recognizer, with an exact dynamic oracle.
+
+Each move decides the tag of B0 and advances the buffer:
+
+  B-label   open an entity of `label` at B0 (valid: none open, B0 is not the last token)
+  I-label   B0 continues the open entity (valid: one of `label` is open, B0 not last)
+  L-label   B0 ends the open entity (valid: one of `label` is open)
+  U-label   B0 alone is an entity (valid: none open)
+  O         B0 is outside any entity (valid: none open)
+
+So every move sequence is well-formed BILUO, and a non-final state always has a valid
+move (O, or L of the open label).
+
+Oracle. The loss of a final state is the number of tokens whose BILUO tag differs from
+a known gold tag ("-"/missing tokens never count). Because the validity of later tags
+depends only on (position, open label), the least loss still reachable from a state is
+a table f[i, s] (s = 0: no entity open, 1 + k: label k open) computed once per gold by
+dynamic programming from the end. The cost of a move at (i, s) that gives tag t and
+leads to s' is [t != gold[i]] + f[i + 1, s'] - f[i, s]: exact for any state, with
+missing and partial annotation, and for ill-formed gold sequences too.
+"""
+from collections import Counter
+
+from ...tokens.doc cimport Doc
+from .state cimport (FnlpGold, FnlpMove, FnlpState, State, fnlp_advance,
+                     fnlp_close_entity, fnlp_entity_is_open, fnlp_open_entity)
+from .transition_system cimport Gold, TransitionSystem
+from .transition_system import GoldError
+
+# Least future loss of a state from which no final state can be reached.
+cdef int UNREACHABLE = 1 << 28
+MISSING_TAGS = (None, "", "-")
+TAG_ACTIONS = {"B": BEGIN, "I": IN, "L": LAST, "U": UNIT}
+IOB_OUT = 2
+IOB_IN = 1
+IOB_BEGIN = 3
+
+
+cdef inline int mismatch(const FnlpGold* gold, int i, int action, int label_id) noexcept nogil:
+    cdef int gold_action = gold.ner_actions[i]
+    if gold_action < 0:
+        return 0
+    if gold_action != action:
+        return 1
+    return action != OUT and gold.ner_label_ids[i] != label_id
+
+
+cdef inline int future(const FnlpGold* gold, int i, int s) noexcept nogil:
+    return gold.ner_future[i * (gold.n_ner_labels + 1) + s]
+
+
+cdef inline int move_cost(const FnlpState* st, const FnlpGold* gold, int action, int label_id,
+                          int s, int s_next) noexcept nogil:
+    cdef int i = st.b0
+    return mismatch(gold, i, action, label_id) + future(gold, i + 1, s_next) - future(gold, i, s)
+
+
+cdef inline bint has_next(const FnlpState* st) noexcept nogil:
+    return st.b0 + 1 < st.length
+
+
+cdef inline bint open_with(const FnlpState* st, const FnlpMove* move) noexcept nogil:
+    return fnlp_entity_is_open(st) and st.ent_label == move.label
+
+
+# BEGIN -----------------------------------------------------------------------------
+
+cdef int begin_valid(const FnlpState* st, const FnlpMove* move) noexcept nogil:
+    """Valid if no entity is open and B0 is not the last token."""
+    return st.b0 < st.length and not fnlp_entity_is_open(st) and has_next(st)
+
+
+cdef void begin_apply(FnlpState* st, const FnlpMove* move) noexcept nogil:
+    """Open an entity of the move's label at B0; advance."""
+    fnlp_open_entity(st, st.b0, move.label)
+    fnlp_advance(st)
+
+
+cdef int begin_cost(const FnlpState* st, const FnlpGold* gold, const FnlpMove* move) noexcept nogil:
+    """Tag B-label at B0, then the entity is open."""
+    return move_cost(st, gold, BEGIN, move.label_id, 0, 1 + move.label_id)
+
+
+# IN --------------------------------------------------------------------------------
+
+cdef int in_valid(const FnlpState* st, const FnlpMove* move) noexcept nogil:
+    """Valid if an entity of the label is open and B0 is not the last token."""
+    return st.b0 < st.length and open_with(st, move) and has_next(st)
+
+
+cdef void in_apply(FnlpState* st, const FnlpMove* move) noexcept nogil:
+    """B0 joins the open entity; advance."""
+    fnlp_advance(st)
+
+
+cdef int in_cost(const FnlpState* st, const FnlpGold* gold, const FnlpMove* move) noexcept nogil:
+    """Tag I-label at B0; the entity stays open."""
+    return move_cost(st, gold, IN, move.label_id, 1 + move.label_id, 1 + move.label_id)
+
+
+# LAST ------------------------------------------------------------------------------
+
+cdef int last_valid(const FnlpState* st, const FnlpMove* move) noexcept nogil:
+    """Valid if an entity of the label is open."""
+    return st.b0 < st.length and open_with(st, move)
+
+
+cdef void last_apply(FnlpState* st, const FnlpMove* move) noexcept nogil:
+    """Close the open entity after B0; advance."""
+    fnlp_close_entity(st, st.b0)
+    fnlp_advance(st)
+
+
+cdef int last_cost(const FnlpState* st, const FnlpGold* gold, const FnlpMove* move) noexcept nogil:
+    """Tag L-label at B0; no entity open after."""
+    return move_cost(st, gold, LAST, move.label_id, 1 + move.label_id, 0)
+
+
+# UNIT ------------------------------------------------------------------------------
+
+cdef int unit_valid(const FnlpState* st, const FnlpMove* move) noexcept nogil:
+    """Valid if no entity is open."""
+    return st.b0 < st.length and not fnlp_entity_is_open(st)
+
+
+cdef void unit_apply(FnlpState* st, const FnlpMove* move) noexcept nogil:
+    """B0 alone is an entity of the label; advance."""
+    fnlp_open_entity(st, st.b0, move.label)
+    fnlp_close_entity(st, st.b0)
+    fnlp_advance(st)
+
+
+cdef int unit_cost(const FnlpState* st, const FnlpGold* gold, const FnlpMove* move) noexcept nogil:
+    """Tag U-label at B0."""
+    return move_cost(st, gold, UNIT, move.label_id, 0, 0)
+
+
+# OUT -------------------------------------------------------------------------------
+
+cdef int out_valid(const FnlpState* st, const FnlpMove* move) noexcept nogil:
+    """Valid if no entity is open."""
+    return st.b0 < st.length and not fnlp_entity_is_open(st)
+
+
+cdef void out_apply(FnlpState* st, const FnlpMove* move) noexcept nogil:
+    """B0 is outside; advance."""
+    fnlp_advance(st)
+
+
+cdef int out_cost(const FnlpState* st, const FnlpGold* gold, const FnlpMove* move) noexcept nogil:
+    """Tag O at B0."""
+    return move_cost(st, gold, OUT, -1, 0, 0)
+
+
+cdef void fill_future(FnlpGold* gold) noexcept nogil:
+    """f[i, s]: least loss of tags i..n-1 from state s (see the module docstring)."""
+    cdef int n = gold.length
+    cdef int L = gold.n_ner_labels
+    cdef int S = L + 1
+    cdef int i, s, k, best, value
+    for s in range(S):
+        gold.ner_future[n * S + s] = 0 if s == 0 else UNREACHABLE
+    for i in range(n - 1, -1, -1):
+        # No entity open: O, U-k, or B-k if a next token exists.
+        best = mismatch(gold, i, OUT, -1) + gold.ner_future[(i + 1) * S]
+        for k in range(L):
+            value = mismatch(gold, i, UNIT, k) + gold.ner_future[(i + 1) * S]
+            if value < best:
+                best = value
+            if i + 1 < n:
+                value = mismatch(gold, i, BEGIN, k) + gold.ner_future[(i + 1) * S + 1 + k]
+                if value < best:
+                    best = value
+        gold.ner_future[i * S] = best
+        # Label k open: L-k, or I-k if a next token exists.
+        for k in range(L):
+            best = mismatch(gold, i, LAST, k) + gold.ner_future[(i + 1) * S]
+            if i + 1 < n:
+                value = mismatch(gold, i, IN, k) + gold.ner_future[(i + 1) * S + 1 + k]
+                if value < best:
+                    best = value
+            gold.ner_future[i * S + 1 + k] = best
+
+
+def tags_from_spans(int length, spans):
+    """BILUO tags from (start, end, label) token spans, "O" elsewhere; GoldError if
+    spans overlap or leave the doc."""
+    tags = ["O"] * length
+    for start, end, label in sorted(spans):
+        if not 0 <= start < end <= length:
+            raise GoldError(f"entity ({start}, {end}) is outside the doc (0..{length})")
+        if any(tag != "O" for tag in tags[start:end]):
+            raise GoldError(f"entity ({start}, {end}, {label!r}) overlaps another entity")
+        if end - start == 1:
+            tags[start] = f"U-{label}"
+        else:
+            tags[start] = f"B-{label}"
+            for i in range(start + 1, end - 1):
+                tags[i] = f"I-{label}"
+            tags[end - 1] = f"L-{label}"
+    return tags
+
+
+cdef class BiluoMoves(TransitionSystem):
+    """The entity recognizer's transition system. Labels are entity types."""
+
+    kind = "ner"
+    ACTION_NAMES = ("B", "I", "L", "U", "O")
+    LABELLED = ("B", "I", "L", "U")
+    ORACLE_ORDER = ("B", "I", "L", "U", "O")
+    default_nr_feature_tokens = 3
+
+    cdef int fill_move(self, FnlpMove* move, int action) except -1:
+        if action == BEGIN:
+            move.is_valid, move.apply, move.cost = begin_valid, begin_apply, begin_cost
+        elif action == IN:
+            move.is_valid, move.apply, move.cost = in_valid, in_apply, in_cost
+        elif action == LAST:
+            move.is_valid, move.apply, move.cost = last_valid, last_apply, last_cost
+        elif action == UNIT:
+            move.is_valid, move.apply, move.cost = unit_valid, unit_apply, unit_cost
+        elif action == OUT:
+            move.is_valid, move.apply, move.cost = out_valid, out_apply, out_cost
+        else:
+            raise ValueError(f"BiluoMoves: unknown action {action}")
+        return 0
+
+    @classmethod
+    def count_labels(cls, examples):
+        freqs = Counter()
+        for eg in examples:
+            for tag in eg.get_aligned_ner():
+                if tag not in MISSING_TAGS and tag != "O" and tag[0] in "BU":
+                    freqs[tag[2:]] += 1
+        return freqs
+
+    def init_gold(self, example):
+        """Gold from an Example's aligned BILUO tags ("-" where missing or misaligned)."""
+        return self.init_gold_tags(example.get_aligned_ner())
+
+    def init_gold_tags(self, tags):
+        """Gold from BILUO tags per token; "-", "" or None are missing. A tag with a
+        label outside the label set counts as missing (gold.n_unknown_labels). Raises
+        GoldError for a tag that is not O or [BILU]-label."""
+        cdef int n = len(tags)
+        cdef Gold gold = Gold()
+        gold.alloc_ner(n, len(self.labels))
+        label_ids = {label: k for k, label in enumerate(self.labels)}
+        cdef int i
+        for i, tag in enumerate(tags):
+            gold.c.ner_label_ids[i] = -1
+            if tag in MISSING_TAGS:
+                gold.c.ner_actions[i] = -1
+                gold.n_missing += 1
+            elif tag == "O":
+                gold.c.ner_actions[i] = OUT
+            elif len(tag) > 2 and tag[1] == "-" and tag[0] in TAG_ACTIONS:
+                if tag[2:] in label_ids:
+                    gold.c.ner_actions[i] = TAG_ACTIONS[tag[0]]
+                    gold.c.ner_label_ids[i] = label_ids[tag[2:]]
+                else:
+                    gold.c.ner_actions[i] = -1
+                    gold.n_unknown_labels += 1
+            else:
+                raise GoldError(f"gold: bad BILUO tag {tag!r} at token {i}")
+        fill_future(&gold.c)
+        return gold
+
+    def tags(self, State state):
+        """BILUO tags of a state's closed entities ("O" elsewhere)."""
+        return tags_from_spans(state.c.length, [
+            (start, end, self.strings[label]) for start, end, label in state.entities])
+
+    def loss(self, State state, Gold gold):
+        """Tokens whose tag differs from a known gold tag."""
+        tags = self.tags(state)
+        label_ids = {label: k for k, label in enumerate(self.labels)}
+        cdef int i, n_wrong = 0
+        for i, tag in enumerate(tags):
+            action = OUT if tag == "O" else TAG_ACTIONS[tag[0]]
+            n_wrong += mismatch(&gold.c, i, action, -1 if tag == "O" else label_ids[tag[2:]])
+        return n_wrong
+
+    cdef int write_doc(self, const FnlpState* st, object doc_obj) except -1:
+        """ent_iob / ent_type of every token: O, then B/I over the entities."""
+        cdef Doc doc = doc_obj
+        cdef int i, e
+        for i in range(st.length):
+            doc.c[i].ent_iob = IOB_OUT
+            doc.c[i].ent_type = 0
+        for e in range(st.n_ents):
+            for i in range(st.ents[e].start, st.ents[e].end):
+                doc.c[i].ent_iob = IOB_BEGIN if i == st.ents[e].start else IOB_IN
+                doc.c[i].ent_type = st.ents[e].label
+        return 0

@@ -1,0 +1,192 @@
+# cython: infer_types=True
+"""Pseudo-projective parsing (Nivre & Nilsson 2005, "head" encoding).
+
+`projectivize` lifts each non-projective arc to the head's head until the tree is
+projective, smallest arcs first, and decorates a lifted token's label with its original
+head's label: "label||head_label". `deprojectivize_arrays` / `deprojectivize` lower a
+decorated token again: breadth-first (left to right) through the descendants of its
+current head, skipping the token's own subtree, to the first token whose label (without
+decoration) is head_label; without one the token stays where it is. Heads are absolute
+indices, a root is its own head, None is a missing head (no arc; a root for dominance).
+"""
+from libc.stdlib cimport free, malloc
+
+DELIMITER = "||"
+cdef int NO_HEAD = -1
+
+
+cdef int* _heads_array(heads) except NULL:
+    """heads as a malloc'd int array (None -> NO_HEAD); ValueError outside the doc or
+    for a cycle."""
+    cdef int n = len(heads)
+    cdef int* heads_n = <int*>malloc(max(n, 1) * sizeof(int))
+    if heads_n == NULL:
+        raise MemoryError()
+    cdef int i, h, steps
+    for i in range(n):
+        head = heads[i]
+        if head is None:
+            heads_n[i] = NO_HEAD
+        elif not 0 <= head < n:
+            free(heads_n)
+            raise ValueError(f"head {head} of token {i} is outside the doc (0..{n - 1})")
+        else:
+            heads_n[i] = head
+    for i in range(n):
+        h = i
+        steps = 0
+        while heads_n[h] != NO_HEAD and heads_n[h] != h:
+            h = heads_n[h]
+            steps += 1
+            if steps > n:
+                free(heads_n)
+                raise ValueError(f"the heads from token {i} form a cycle")
+    return heads_n
+
+
+cdef bint _dominates(const int* heads_n, int head, int token) noexcept nogil:
+    while token != head:
+        if heads_n[token] == NO_HEAD or heads_n[token] == token:
+            return False
+        token = heads_n[token]
+    return True
+
+
+cdef bint _is_nonproj_arc(const int* heads_n, int child) noexcept nogil:
+    cdef int head = heads_n[child]
+    if head == NO_HEAD or head == child:
+        return False
+    cdef int lo = head if head < child else child
+    cdef int hi = child if head < child else head
+    cdef int k
+    for k in range(lo + 1, hi):
+        if not _dominates(heads_n, head, k):
+            return True
+    return False
+
+
+cdef int _smallest_nonproj_arc(const int* heads_n, int n) noexcept nogil:
+    cdef int i, size, best = -1, best_size = n + 1
+    for i in range(n):
+        if _is_nonproj_arc(heads_n, i):
+            size = heads_n[i] - i if heads_n[i] > i else i - heads_n[i]
+            if size < best_size:
+                best = i
+                best_size = size
+    return best
+
+
+def is_nonproj_arc(int child, heads):
+    """Whether child's arc spans a token its head does not dominate."""
+    cdef int* heads_n = _heads_array(heads)
+    try:
+        if not 0 <= child < len(heads):
+            raise IndexError(f"token {child} out of range")
+        return bool(_is_nonproj_arc(heads_n, child))
+    finally:
+        free(heads_n)
+
+
+def is_nonproj_tree(heads):
+    """Whether any arc of the tree (or forest) is non-projective."""
+    cdef int* heads_n = _heads_array(heads)
+    cdef int i
+    try:
+        for i in range(len(heads)):
+            if _is_nonproj_arc(heads_n, i):
+                return True
+        return False
+    finally:
+        free(heads_n)
+
+
+def projectivize(heads, labels):
+    """(proj_heads, deco_labels): the lifted heads, and labels with "||head_label" on
+    the tokens that were lifted. Input lists are not modified."""
+    cdef int n = len(heads)
+    if len(labels) != n:
+        raise ValueError(f"projectivize: {n} heads but {len(labels)} labels")
+    cdef int* heads_n = _heads_array(heads)
+    cdef int child, head
+    try:
+        child = _smallest_nonproj_arc(heads_n, n)
+        if child < 0:
+            return list(heads), list(labels)
+        while child >= 0:
+            head = heads_n[child]
+            if heads_n[head] == NO_HEAD or heads_n[head] == head:
+                heads_n[child] = child
+            else:
+                heads_n[child] = heads_n[head]
+            child = _smallest_nonproj_arc(heads_n, n)
+        proj_heads = [None if heads[i] is None else heads_n[i] for i in range(n)]
+    finally:
+        free(heads_n)
+    deco_labels = list(labels)
+    for i in range(n):
+        if heads[i] is not None and proj_heads[i] != heads[i]:
+            deco_labels[i] = f"{labels[i]}{DELIMITER}{labels[heads[i]]}"
+    return proj_heads, deco_labels
+
+
+def _base_label(label):
+    return label.split(DELIMITER, 1)[0] if label else label
+
+
+def deprojectivize_arrays(heads, labels):
+    """(heads, labels) with decorated tokens lowered and their decoration removed."""
+    n = len(heads)
+    if len(labels) != n:
+        raise ValueError(f"deprojectivize: {n} heads but {len(labels)} labels")
+    heads = list(heads)
+    labels = list(labels)
+    cdef int* check_n = _heads_array(heads)
+    free(check_n)
+    for i in range(n):
+        if not labels[i] or DELIMITER not in labels[i]:
+            continue
+        label, head_label = labels[i].split(DELIMITER, 1)
+        labels[i] = label
+        if heads[i] is None or heads[i] == i:
+            continue
+        children = [[] for _ in range(n)]
+        for j in range(n):
+            if heads[j] is not None and heads[j] != j:
+                children[heads[j]].append(j)
+        queue = [heads[i]]
+        found = None
+        while queue and found is None:
+            next_queue = []
+            for token in queue:
+                for child in children[token]:
+                    if child == i:
+                        continue
+                    if _base_label(labels[child]) == head_label:
+                        found = child
+                        break
+                    next_queue.append(child)
+                if found is not None:
+                    break
+            queue = next_queue
+        if found is not None:
+            heads[i] = found
+    return heads, labels
+
+
+def deprojectivize(doc):
+    """Lower the decorated arcs of a parsed Doc in place; returns the Doc."""
+    import numpy
+    from ...attrs import DEP, HEAD
+    n = len(doc)
+    strings = doc.vocab.strings
+    rel = doc.to_array(HEAD).view(numpy.int64)
+    heads = (numpy.arange(n) + rel).tolist()
+    labels = [strings[int(d)] for d in doc.to_array(DEP)]
+    if not any(DELIMITER in label for label in labels):
+        return doc
+    heads, labels = deprojectivize_arrays(heads, labels)
+    array = numpy.zeros((n, 2), dtype="uint64")
+    array[:, 0] = (numpy.asarray(heads, dtype=numpy.int64) - numpy.arange(n)).view(numpy.uint64)
+    array[:, 1] = [strings.add(label) for label in labels]
+    doc.from_array([HEAD, DEP], array)
+    return doc

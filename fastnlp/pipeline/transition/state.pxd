@@ -1,0 +1,94 @@
+# The transition state in C (include/fastnlp_state.h): the contract every transition
+# system, the batch and the decoder share. All functions are inline C, nogil, and cannot
+# fail except fnlp_state_init (returns -1 when out of memory).
+from libc.stdint cimport uint64_t
+
+
+cdef extern from "fastnlp_state.h" nogil:
+    int FNLP_NO_TOKEN
+    int FNLP_MAX_KIDS
+    int FNLP_SENT_START
+    int FNLP_SENT_INSIDE
+    int FNLP_SENT_UNKNOWN
+
+    ctypedef struct FnlpEntity:
+        int start
+        int end
+        uint64_t label
+
+    ctypedef struct FnlpState:
+        int length
+        int offset
+        int b0
+        int stack_len
+        int* stack
+        int* heads
+        uint64_t* labels
+        int* n_left
+        int* n_right
+        int* lkids
+        int* rkids
+        int* sent_starts
+        FnlpEntity* ents
+        int n_ents
+        int ent_start
+        uint64_t ent_label
+
+    ctypedef struct FnlpGold:
+        int length
+        int* heads
+        uint64_t* labels
+        int* kid_starts
+        int* kids
+        int* ner_actions
+        int* ner_label_ids
+        int n_ner_labels
+        int* ner_future
+
+    cdef struct FnlpMove
+
+    ctypedef int (*fnlp_valid_fn)(const FnlpState* st, const FnlpMove* move) noexcept nogil
+    ctypedef void (*fnlp_apply_fn)(FnlpState* st, const FnlpMove* move) noexcept nogil
+    ctypedef int (*fnlp_cost_fn)(const FnlpState* st, const FnlpGold* gold,
+                                 const FnlpMove* move) noexcept nogil
+
+    cdef struct FnlpMove:
+        int action
+        int label_id
+        uint64_t label
+        fnlp_valid_fn is_valid
+        fnlp_apply_fn apply
+        fnlp_cost_fn cost
+
+    int fnlp_state_init(FnlpState* st, int length, int offset) noexcept
+    void fnlp_state_free(FnlpState* st) noexcept
+    void fnlp_state_reset(FnlpState* st) noexcept
+    void fnlp_state_copy(FnlpState* dst, const FnlpState* src) noexcept
+
+    int fnlp_S(const FnlpState* st, int i) noexcept
+    int fnlp_B(const FnlpState* st, int i) noexcept
+    int fnlp_H(const FnlpState* st, int i) noexcept
+    int fnlp_L(const FnlpState* st, int i, int k) noexcept
+    int fnlp_R(const FnlpState* st, int i, int k) noexcept
+    int fnlp_n_L(const FnlpState* st, int i) noexcept
+    int fnlp_n_R(const FnlpState* st, int i) noexcept
+    int fnlp_buffer_len(const FnlpState* st) noexcept
+    int fnlp_has_head(const FnlpState* st, int i) noexcept
+    int fnlp_is_final(const FnlpState* st) noexcept
+
+    void fnlp_push(FnlpState* st) noexcept
+    void fnlp_pop(FnlpState* st) noexcept
+    void fnlp_advance(FnlpState* st) noexcept
+    void fnlp_add_arc(FnlpState* st, int h, int c, uint64_t label) noexcept
+    void fnlp_del_arc(FnlpState* st, int c) noexcept
+    void fnlp_set_sent_start(FnlpState* st, int i) noexcept
+    int fnlp_entity_is_open(const FnlpState* st) noexcept
+    void fnlp_open_entity(FnlpState* st, int start, uint64_t label) noexcept
+    void fnlp_close_entity(FnlpState* st, int last) noexcept
+
+
+cdef class State:
+    """Owner of one FnlpState (a Python view for tests and debugging; the decoder uses
+    StateBatch, which owns its states without a Python object each)."""
+    cdef FnlpState c
+    cdef bint ready

@@ -23,6 +23,7 @@ from thinc.types import Floats2d
 
 from ..registry import register
 from .layers import FeatureExtractor, HashEmbedMulti, StaticVectors, skip_empty
+from .ops import use_numpy_blas
 
 # Attribute i of a MultiHashEmbed is hashed with seed FIRST_ATTR_SEED + i (spaCy's choice,
 # so an id lands in the same rows as in a spaCy model with the same table sizes).
@@ -42,7 +43,7 @@ def build_tok2vec_model(embed: Model, encode: Model) -> Model[List, List[Floats2
         tok2vec.set_dim("nO", encode.get_dim("nO"))
     tok2vec.set_ref("embed", embed)
     tok2vec.set_ref("encode", encode)
-    return tok2vec
+    return use_numpy_blas(tok2vec)
 
 
 @register("architectures", "fastnlp.MultiHashEmbed.v1", "spacy.MultiHashEmbed.v2")
@@ -70,7 +71,7 @@ def MultiHashEmbed(
     mix = Maxout(width, width * n_inputs, nP=EMBED_MIX_PIECES, dropout=0.0, normalize=True)
     model = skip_empty(chain(embed, with_array(mix), ragged2list()))
     model.set_dim("nO", width)
-    return model
+    return use_numpy_blas(model)
 
 
 @register("architectures", "fastnlp.MaxoutWindowEncoder.v1", "spacy.MaxoutWindowEncoder.v2")
@@ -90,7 +91,7 @@ def MaxoutWindowEncoder(
     )
     model = clone(residual(cnn), depth)
     model.set_dim("nO", width)
-    return skip_empty(with_array(model, pad=window_size * depth))
+    return use_numpy_blas(skip_empty(with_array(model, pad=window_size * depth)))
 
 
 def _hash_embed_cnn(

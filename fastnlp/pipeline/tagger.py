@@ -4,6 +4,7 @@ from thinc.api import Config, SequenceCategoricalCrossentropy, Softmax_v2, chain
 
 from .. import attrs
 from ..language import Language
+from ..ml.ops import use_numpy_blas
 from ..registry import register, registry
 from ..symbols import SYMBOL_IDS
 from .trainable import TrainablePipe
@@ -33,7 +34,7 @@ def build_tagger_model(tok2vec, nO=None, normalize: bool = False):
     model = chain(tok2vec, with_array(output))
     model.set_ref("tok2vec", tok2vec)
     model.set_ref("output_layer", output)
-    return model
+    return use_numpy_blas(model)
 
 
 @registry.scorers("fastnlp.tagger_scorer.v1")

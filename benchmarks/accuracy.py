@@ -1,0 +1,219 @@
+"""Tagger accuracy and training speed: fastnlp vs spaCy 3.8, same config, same budget.
+
+Usage: python benchmarks/accuracy.py [--epochs 3] [--limit 0] [--dev-limit 0]
+       [--max-steps 0] [--threads 1] [--work /tmp/fastnlp-accuracy] [--data DIR]
+
+1. Converts UD English-EWT train/dev CoNLL-U (10 sentences per doc) with each
+   library's converter.
+2. Trains both on benchmarks/configs/tagger_efficiency.cfg, the output of
+   `spacy init config -p tagger -o efficiency` (spaCy 3.8.18), with the same overrides:
+   epochs, max steps, no evaluation inside the loop (it would be timed), no patience.
+   fastnlp gets the file unchanged if it accepts it; if not, the exact error is printed,
+   and the sections it rejects (only ones without effect on training, listed in
+   DROPPABLE) are removed from a copy.
+3. Scores each `model-last` on EWT dev with its own library's `evaluate` (raw text,
+   each library's tokenizer) and prints Tag %, training words/sec and the ratios.
+
+Training words/sec ("loop"): words of the training batches / seconds from the second
+batch to the end of the last epoch, timed by benchmarks/configs/train_timer.py (the first
+step is left out: spaCy evaluates after it). "wall": words in the training data x
+epochs / wall time of the whole `train` command (start-up, initialization, one dev
+evaluation included). Both commands run one after the other with BLAS threads set to
+--threads, never at the same time.
+"""
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG = ROOT / "benchmarks" / "configs" / "tagger_efficiency.cfg"
+TIMER = ROOT / "benchmarks" / "configs" / "train_timer.py"
+DEFAULT_DATA = ROOT.parent / "shared" / "data" / "ud-en-ewt"
+SENTS_PER_DOC = 10
+# Config sections fastnlp may reject that do not change what a tagger learns.
+DROPPABLE = {"nlp.vectors"}
+THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
+               "BLIS_NUM_THREADS")
+
+
+def run(cmd, *, env=None, log=None):
+    """Run a command, tee its output to `log`; return (output, seconds). Fail loudly."""
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, env=env, cwd=ROOT, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True)
+    seconds = time.perf_counter() - start
+    if log is not None:
+        Path(log).write_text(proc.stdout, encoding="utf8")
+    if proc.returncode != 0:
+        sys.exit(f"command failed ({proc.returncode}): {' '.join(map(str, cmd))}\n"
+                 f"{proc.stdout[-3000:]}")
+    return proc.stdout, seconds
+
+
+def convert(data, work):
+    """(fastnlp train, dev), (spaCy train, dev) .spacy paths, converted once per work dir."""
+    out = {}
+    for lib in ("fastnlp", "spacy"):
+        target = work / f"corpus-{lib}"
+        target.mkdir(parents=True, exist_ok=True)
+        paths = [target / f"en_ewt-{part}.spacy" for part in ("train", "dev")]
+        for part, path in zip(("train", "dev"), paths):
+            if path.exists():
+                continue
+            source = data / f"en_ewt-{part}.conllu"
+            if lib == "fastnlp":
+                sys.path.insert(0, str(ROOT))
+                from fastnlp.cli.convert import convert as fastnlp_convert
+                fastnlp_convert(source, target, n_sents=SENTS_PER_DOC)
+            else:
+                run([sys.executable, "-m", "spacy", "convert", str(source), str(target),
+                     "-n", str(SENTS_PER_DOC)])
+        out[lib] = paths
+    return out
+
+
+def fastnlp_config(work):
+    """The config path fastnlp trains on, and a note on what (if anything) was changed."""
+    sys.path.insert(0, str(ROOT))
+    from thinc.api import Config
+
+    from fastnlp.config import ConfigError, fill_config, load_config
+    text = CONFIG.read_text(encoding="utf8")
+    dropped = []
+    while True:
+        path = work / "config-fastnlp.cfg"
+        path.write_text(text, encoding="utf8")
+        try:
+            fill_config(load_config(path, {}), path=path)
+            break
+        except ConfigError as err:
+            section = getattr(err, "section", None) or _section_of(str(err))
+            if section not in DROPPABLE or section in dropped:
+                sys.exit(f"fastnlp cannot train {CONFIG.name}: {err}")
+            print(f"! fastnlp rejects {CONFIG.name} unchanged: {err}")
+            config = Config().from_str(text, interpolate=False)
+            head, _, key = section.rpartition(".")
+            del config[head][key]
+            text = config.to_str()
+            dropped.append(section)
+    if dropped:
+        print(f"! fastnlp trains a copy without [{'], ['.join(dropped)}]")
+    return path, dropped
+
+
+def _section_of(message):
+    match = re.search(r"\[([\w.]+)\]", message)
+    return match.group(1) if match else None
+
+
+def thread_env(threads, **extra):
+    env = dict(os.environ)
+    env.update({name: str(threads) for name in THREAD_VARS})
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")]).rstrip(
+        os.pathsep)
+    env.update(extra)
+    return env
+
+
+def train(lib, config, corpus, work, args):
+    """Train one library; returns timing figures and the output directory."""
+    out_dir = work / f"out-{lib}"
+    timing = work / f"timing-{lib}.jsonl"
+    timing.unlink(missing_ok=True)
+    overrides = ["--training.max_epochs", str(args.epochs),
+                 "--training.max_steps", str(args.max_steps),
+                 "--training.eval_frequency", str(10**9), "--training.patience", "0",
+                 "--corpora.train.limit", str(args.limit),
+                 "--corpora.dev.limit", str(args.dev_limit)]
+    if lib == "fastnlp":
+        cmd = [sys.executable, "-m", "fastnlp", "train", str(corpus[0]), str(corpus[1]),
+               str(config)]
+    else:
+        cmd = [sys.executable, "-m", "spacy", "train", str(config), "--paths.train",
+               str(corpus[0]), "--paths.dev", str(corpus[1])]
+    cmd += ["--output", str(out_dir), "--code", str(TIMER)] + overrides
+    env = thread_env(args.threads, BENCH_LIBRARY=lib, BENCH_TIMING_FILE=str(timing))
+    print(f"training {lib}: {' '.join(cmd[1:])}", flush=True)
+    _, wall = run(cmd, env=env, log=work / f"train-{lib}.log")
+    epochs = [json.loads(line) for line in timing.read_text(encoding="utf8").splitlines()]
+    steps = [step for epoch in epochs for step in epoch["steps"]]
+    if len(steps) < 2:
+        sys.exit(f"{lib}: fewer than two training steps; raise --epochs or --limit")
+    loop_seconds = epochs[-1]["end"] - steps[1][0]
+    loop_words = sum(words for _, words in steps[1:])
+    data_words = sum(words for _, words in epochs[0]["steps"])
+    return {"out": out_dir, "wall": wall, "steps": len(steps), "epochs": len(epochs),
+            "loop_wps": loop_words / loop_seconds, "loop_seconds": loop_seconds,
+            "wall_wps": data_words * len(epochs) / wall, "words": data_words}
+
+
+def evaluate(lib, model, dev, work, args):
+    """Each library's own `evaluate` on the dev corpus; returns its scores."""
+    metrics = work / f"metrics-{lib}.json"
+    module = "fastnlp" if lib == "fastnlp" else "spacy"
+    run([sys.executable, "-m", module, "evaluate", str(model), str(dev),
+         "--output", str(metrics)], env=thread_env(args.threads),
+        log=work / f"evaluate-{lib}.log")
+    return json.loads(metrics.read_text(encoding="utf8"))
+
+
+def report(results, args, dropped):
+    fast, spacy = results["fastnlp"], results["spacy"]
+    budget = f"{args.epochs} epoch(s)" + (f", max {args.max_steps} steps" if args.max_steps
+                                          else "")
+    print(f"\nUD English-EWT, tagger (efficiency config), {budget}, limit "
+          f"{args.limit or 'none'}, {args.threads} BLAS thread(s)")
+    if dropped:
+        print(f"fastnlp config: reference without [{'], ['.join(dropped)}]")
+    header = f"{'':10}{'Tag %':>8}{'steps':>7}{'loop wps':>10}{'wall wps':>10}{'wall s':>8}"
+    print(header)
+    print("-" * len(header))
+    for lib, r in (("fastnlp", fast), ("spaCy", spacy)):
+        print(f"{lib:10}{100 * r['tag_acc']:8.2f}{r['steps']:7d}{r['loop_wps']:10.0f}"
+              f"{r['wall_wps']:10.0f}{r['wall']:8.1f}")
+    print(f"{'ratio':10}{100 * (fast['tag_acc'] - spacy['tag_acc']):+8.2f}{'':7}"
+          f"{fast['loop_wps'] / spacy['loop_wps']:9.2f}x"
+          f"{fast['wall_wps'] / spacy['wall_wps']:9.2f}x")
+    print("(Tag % ratio row: fastnlp minus spaCy, in points)")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/fastnlp-accuracy"))
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--max-steps", type=int, default=0)
+    parser.add_argument("--limit", type=int, default=0, help="training docs (0: all)")
+    parser.add_argument("--dev-limit", type=int, default=0, help="dev docs (0: all)")
+    parser.add_argument("--threads", type=int, default=1, help="BLAS threads for both")
+    parser.add_argument("--only", choices=["fastnlp", "spacy"], default=None,
+                        help="train one library (no comparison)")
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    corpora = convert(args.data, args.work)
+    config, dropped = fastnlp_config(args.work)
+    configs = {"fastnlp": config, "spacy": CONFIG}
+    results = {}
+    for lib in ("fastnlp", "spacy"):
+        if args.only not in (None, lib):
+            continue
+        result = train(lib, configs[lib], corpora[lib], args.work, args)
+        scores = evaluate(lib, result["out"] / "model-last", corpora[lib][1], args.work, args)
+        result["tag_acc"] = scores["tag_acc"]
+        results[lib] = result
+        print(f"  {lib}: Tag % {100 * scores['tag_acc']:.2f}, {result['steps']} steps, "
+              f"loop {result['loop_wps']:.0f} wps, wall {result['wall']:.1f}s", flush=True)
+    (args.work / "results.json").write_text(json.dumps(
+        {lib: {k: v for k, v in r.items() if k != "out"} for lib, r in results.items()},
+        indent=2), encoding="utf8")
+    if len(results) == 2:
+        report(results, args, dropped)
+
+
+if __name__ == "__main__":
+    main()

@@ -7,6 +7,7 @@ Two shapes are read. The spaCy 3 shape (`[nlp] pipeline = [...]`, `[components.*
 sees one shape.
 """
 import difflib
+import re
 from pathlib import Path
 
 import catalogue
@@ -14,7 +15,7 @@ from confection import ConfigValidationError
 from thinc.api import Config
 
 from .lang import get_lang_class
-from .language import NLP_FUNCTION_KEYS, Language
+from .language import NLP_FUNCTION_KEYS, Language, get_factory_meta
 from .registry import registry
 
 DEFAULT_CONFIG_PATH = Path(__file__).parent / "default_config.cfg"
@@ -73,7 +74,7 @@ def load_config(path, overrides=None, *, interpolate=False):
     try:
         config = Config().from_str(text, interpolate=False)
     except Exception as err:
-        raise ConfigError(f"cannot parse the config: {err}", path=path) from None
+        raise _config_error(err, path, whole_loc=True, what="cannot parse the config")
     config = normalize_config(config, path=path)
     if overrides:
         config = apply_overrides(config, overrides, path=path)
@@ -86,7 +87,7 @@ def interpolate_config(config, *, path=None):
     try:
         return Config(config).interpolate()
     except Exception as err:
-        raise ConfigError(f"cannot resolve a ${{variable}}: {err}", path=path) from None
+        raise _config_error(err, path, what="cannot resolve a ${variable}")
 
 
 def apply_overrides(config, overrides, *, path=None):
@@ -189,7 +190,7 @@ def check_config(config, *, path=None):
     try:
         get_lang_class(nlp["lang"])
     except ValueError as err:
-        raise ConfigError(str(err), path=path, section="nlp", key="lang") from None
+        raise ConfigError(_one_line(err), path=path, section="nlp", key="lang") from None
     components = config.get("components", {})
     for name in nlp.get("pipeline", []):
         if name not in components:
@@ -198,6 +199,12 @@ def check_config(config, *, path=None):
         if "factory" not in components[name] and "source" not in components[name]:
             raise ConfigError("no factory = \"...\" for this component", path=path,
                               section=f"components.{name}", key="factory")
+        if "factory" in components[name]:
+            try:
+                get_factory_meta(components[name]["factory"])
+            except ValueError as err:
+                raise ConfigError(str(err), path=path, section=f"components.{name}",
+                                  key="factory") from None
     _load_builtins()
     _check_references(config, path, [])
 
@@ -240,7 +247,7 @@ def fill_config(config, *, path=None, validate=True):
         filled_rest = registry.fill(Config(sections).merge(Config(
             {"paths": config["paths"], "system": config["system"]})), validate=False)
     except catalogue.RegistryError as err:
-        raise ConfigError(str(err), path=path) from None
+        raise ConfigError(_one_line(err), path=path) from None
     for key in sections:
         filled[key] = filled_rest[key]
     return filled
@@ -284,10 +291,9 @@ def build_nlp(config, *, vocab=None, disable=(), exclude=(), validate=True, path
         try:
             nlp.add_pipe(factory, name=name, config=block, validate=validate)
         except ConfigValidationError as err:
-            raise ConfigError(_validation_message(err), path=path,
-                              section=f"components.{name}") from None
+            raise _config_error(err, path, tree={"components": {name: block}})
         except catalogue.RegistryError as err:
-            raise ConfigError(str(err), path=path, section=f"components.{name}") from None
+            raise ConfigError(_one_line(err), path=path, section=f"components.{name}") from None
     for name in list(disable) + list(nlp_cfg.get("disabled", [])):
         if nlp.has_pipe(name):
             nlp.disable_pipe(name)
@@ -299,12 +305,11 @@ def _resolve_one(value, section, key, path, validate=True):
     if not isinstance(value, dict):
         return value
     try:
-        return registry.resolve({"value": value}, validate=validate)["value"]
+        return registry.resolve({section: {key: value}}, validate=validate)[section][key]
     except ConfigValidationError as err:
-        raise ConfigError(_validation_message(err), path=path, section=f"{section}.{key}") \
-            from None
+        raise _config_error(err, path, tree={section: {key: value}})
     except catalogue.RegistryError as err:
-        raise ConfigError(str(err), path=path, section=f"{section}.{key}") from None
+        raise ConfigError(_one_line(err), path=path, section=f"{section}.{key}") from None
 
 
 def _after(callback, nlp, key, path):
@@ -349,12 +354,81 @@ def resolve_initialize(config, component_names=(), *, path=None):
     return settings
 
 
-def _validation_message(err):
-    lines = []
-    for item in err.errors or []:
-        loc = ".".join(str(x) for x in item.get("loc", []))
-        lines.append(f"{loc}: {item.get('msg')}")
-    return "; ".join(lines) if lines else str(err)
+def _config_error(err, path, *, tree=None, whole_loc=False, what=None):
+    """A one-line ConfigError from a confection error, naming its first bad section/key.
+
+    tree: the config that was resolved, to find the full section of a location (confection
+    names only the innermost block); whole_loc: the location names a section, not a key.
+    """
+    found = []
+    for item in getattr(err, "errors", None) or []:
+        loc = [part for x in item.get("loc", []) for part in str(x).split(".")]
+        if tree is not None and len(loc) > 1:
+            loc = _locate(tree, loc[:-1]) + loc[-1:]
+        message = re.sub(r"<class '(\w+)'>", r"\1", _one_line(item.get("msg", "")))
+        found.append((loc, message.replace("at root: ", "")))
+    if not found:
+        text = _one_line(getattr(err, "desc", None) or str(err))
+        return ConfigError(f"{what}: {text}" if what else text, path=path)
+    (loc, message), rest = found[0], found[1:]
+    if rest:
+        message += "; also " + "; ".join(f"{'.'.join(l)}: {m}" for l, m in rest)
+    if what:
+        message = f"{what}: {message}"
+    if whole_loc or len(loc) < 2:
+        return ConfigError(message, path=path, section=".".join(loc) or None)
+    return ConfigError(message, path=path, section=".".join(loc[:-1]), key=loc[-1])
+
+
+def _locate(tree, tail):
+    """The full path of the first block in `tree` whose path ends with `tail`; leading
+    parts that match nothing (wrappers such as "component") are dropped."""
+    for start in range(len(tail)):
+        part = tail[start:]
+        stack = [([], tree)]
+        while stack:
+            trail, node = stack.pop(0)
+            if trail[-len(part):] == part:
+                return trail
+            stack.extend((trail + [str(k)], v) for k, v in node.items() if isinstance(v, dict))
+    # Only a wrapper: the location is the block the tree was built around.
+    trail, node = [], tree
+    while len(node) == 1 and isinstance(next(iter(node.values())), dict):
+        key = next(iter(node))
+        trail, node = trail + [str(key)], node[key]
+    return trail or tail
+
+
+def _one_line(text):
+    return " ".join(str(text).split())
+
+
+# Types of the [training] settings: (accepted types, description). bool is not an int.
+TRAINING_TYPES = {
+    "dropout": ((int, float), "a number"), "accumulate_gradient": ((int,), "an integer"),
+    "patience": ((int,), "an integer"), "max_epochs": ((int,), "an integer"),
+    "max_steps": ((int,), "an integer"), "eval_frequency": ((int,), "an integer"),
+    "seed": ((int, type(None)), "an integer or null"),
+    "frozen_components": ((list,), "a list of component names"),
+    "annotating_components": ((list,), "a list of component names"),
+    "dev_corpus": ((str,), "a dotted name such as \"corpora.dev\""),
+    "train_corpus": ((str,), "a dotted name such as \"corpora.train\""),
+    "score_weights": ((dict,), "a table of score names to weights"),
+}
+POSITIVE_TRAINING = ("eval_frequency", "accumulate_gradient")
+
+
+def _check_training_types(training, path):
+    for key, (kinds, description) in TRAINING_TYPES.items():
+        if key not in training:
+            continue
+        value = training[key]
+        if isinstance(value, bool) or not isinstance(value, kinds):
+            raise ConfigError(f"expected {description}, got {value!r}", path=path,
+                              section="training", key=key)
+        if key in POSITIVE_TRAINING and value < 1:
+            raise ConfigError(f"must be at least 1, got {value!r}", path=path,
+                              section="training", key=key)
 
 
 def resolve_training(config, *, path=None):
@@ -365,9 +439,11 @@ def resolve_training(config, *, path=None):
         resolved = registry.resolve({"training": config["training"],
                                      "corpora": config["corpora"]}, validate=True)
     except ConfigValidationError as err:
-        raise ConfigError(_validation_message(err), path=path, section="training") from None
+        raise _config_error(err, path, tree={"training": config["training"],
+                                             "corpora": config["corpora"]})
     except catalogue.RegistryError as err:
-        raise ConfigError(str(err), path=path, section="training") from None
+        raise ConfigError(_one_line(err), path=path, section="training") from None
+    _check_training_types(resolved["training"], path)
     return resolved["training"], resolved["corpora"]
 
 

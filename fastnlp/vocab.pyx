@@ -1,13 +1,78 @@
-"""Vocab: the word types seen so far and their lexical attributes."""
+"""Vocab: the word types seen so far and their lexical attributes.
+
+A new word type's attributes come from the getters table (`lex_attr_getters`, attr id ->
+callable). Getters that are the stock ones of `fastnlp.lang.lex_attrs` run as C kernels
+(`fastnlp.lex_kernels`) giving the same values; any other getter is called.
+"""
+from cpython.dict cimport PyDict_Next
+from cpython.ref cimport PyObject
+from libc.stdlib cimport free, malloc, realloc
+
 import srsly
 
 from .attrs cimport LANG, LOWER, NORM, PREFIX, SHAPE, SUFFIX
+from .lex_kernels cimport (F_ALPHA, F_ASCII, F_BRACKET, F_CURRENCY, F_DIGIT, F_LEFT_PUNCT,
+                           F_LIKE_NUM, F_LOWER, F_MAYBE_EMAIL, F_MAYBE_URL, F_PUNCT, F_QUOTE,
+                           F_RIGHT_PUNCT, F_SPACE, F_TITLE, F_UPPER, class_table,
+                           ensure_classes, lex_features, lex_shape_utf8, utf8_head, utf8_tail)
 from .lexeme cimport Lexeme
-from .strings cimport hash_string
-from .typedefs cimport flags_t
+from .strings cimport hash_string, hash_utf8
+from .typedefs cimport flags_t, hash_t
 
+from .lang import lex_attrs as _lex_attrs
 from .lang.lex_attrs import LEX_ATTRS
-from .symbols import UNIVERSAL_POS
+from .symbols import SYMBOL_IDS, UNIVERSAL_POS
+
+cdef extern from "Python.h":
+    int PyUnicode_KIND(object o)
+    void* PyUnicode_DATA(object o)
+    Py_ssize_t PyUnicode_GET_LENGTH(object o)
+    const char* PyUnicode_AsUTF8AndSize(object o, Py_ssize_t* size) except NULL
+
+DEF N_FLAG_ATTRS = 64           # attr ids below this are bits of LexemeC.flags
+DEF MAX_UTF8_PER_CHAR = 4
+DEF PREFIX_CHARS = 1            # as lex_attrs.prefix / suffix
+DEF SUFFIX_CHARS = 3
+
+# Symbol names are stored as their symbol id, never interned (StringStore.add).
+cdef PreshMap _SYMBOL_BY_HASH = PreshMap()      # hash of a symbol's UTF-8 -> symbol id + 1
+for _name, _symbol in SYMBOL_IDS.items():
+    if _name:
+        _utf8 = _name.encode("utf8")
+        _SYMBOL_BY_HASH.set(hash_utf8(_utf8, len(_utf8)), <void*><size_t>(_symbol + 1))
+
+# Stock flag getters -> the LexFeature bit the C kernel computes for them.
+_STOCK_FLAGS = {id(getter): (getter, bit) for getter, bit in (
+    (str.isalpha, F_ALPHA), (str.isascii, F_ASCII), (str.isdigit, F_DIGIT),
+    (str.islower, F_LOWER), (str.isupper, F_UPPER), (str.istitle, F_TITLE),
+    (str.isspace, F_SPACE), (_lex_attrs.is_punct, F_PUNCT),
+    (_lex_attrs.is_bracket, F_BRACKET), (_lex_attrs.is_quote, F_QUOTE),
+    (_lex_attrs.is_left_punct, F_LEFT_PUNCT), (_lex_attrs.is_right_punct, F_RIGHT_PUNCT),
+    (_lex_attrs.is_currency, F_CURRENCY), (_lex_attrs.like_num, F_LIKE_NUM))}
+# Stock string getters -> their kind; valid only under the string attr ids.
+_STOCK_STRINGS = {id(getter): (getter, kind) for getter, kind in (
+    (_lex_attrs.lower, G_LOWER), (_lex_attrs.norm, G_LOWER), (_lex_attrs.shape, G_SHAPE),
+    (_lex_attrs.prefix, G_PREFIX), (_lex_attrs.suffix, G_SUFFIX))}
+_STRING_ATTRS = frozenset((LOWER, NORM, SHAPE, PREFIX, SUFFIX))
+
+
+def _step_kind(attr_id, getter):
+    """(GetterKind, feature bit) for one entry of a getters table."""
+    if attr_id < N_FLAG_ATTRS:
+        stock = _STOCK_FLAGS.get(id(getter))
+        if stock is not None and stock[0] is getter:
+            return G_FLAG, stock[1]
+        if getter is _lex_attrs.like_url:
+            return G_LIKE_URL, 0
+        if getter is _lex_attrs.like_email:
+            return G_LIKE_EMAIL, 0
+        if type(getter) is _lex_attrs.IsStop:
+            return G_IS_STOP, 0
+    elif attr_id in _STRING_ATTRS:
+        stock = _STOCK_STRINGS.get(id(getter))
+        if stock is not None and stock[0] is getter:
+            return stock[1], 0
+    return G_PYTHON, 0
 
 
 cdef class Vocab:
@@ -30,6 +95,10 @@ cdef class Vocab:
             self.tag_map[tag] = {"pos": pos}
             self.strings.add(tag)
 
+    def __dealloc__(self):
+        free(self._steps)
+        free(self._scratch)
+
     cdef const LexemeC* get(self, str string) except NULL:
         cdef attr_t orth = hash_string(string)
         cdef const LexemeC* lex = <LexemeC*>self._by_orth.get(orth)
@@ -43,29 +112,124 @@ cdef class Vocab:
             return lex
         return self._new_lexeme(self.strings.decode(orth), orth)
 
+    cdef int _build_steps(self) except -1:
+        """Turn lex_attr_getters into the step list _new_lexeme runs."""
+        source = self.lex_attr_getters
+        items = tuple(source.items())
+        cdef GetterStep* steps = <GetterStep*>malloc(max(1, len(items)) * sizeof(GetterStep))
+        if steps == NULL:
+            raise MemoryError("Vocab: cannot allocate the getter steps")
+        for i, (attr_id, getter) in enumerate(items):
+            kind, feature = _step_kind(attr_id, getter)
+            steps[i].attr_id = attr_id
+            steps[i].kind = kind
+            steps[i].feature = feature
+            steps[i].key = <PyObject*>attr_id
+            steps[i].getter = <PyObject*>getter
+        free(self._steps)
+        self._steps = steps
+        self._n_steps = len(items)
+        self._steps_source = (source, items)    # keeps the borrowed keys and getters alive
+        return 0
+
+    cdef int _check_steps(self) except -1:
+        """Rebuild the steps if lex_attr_getters was replaced or changed in place."""
+        source = self.lex_attr_getters
+        if self._steps_source is None or type(source) is not dict \
+                or source is not self._steps_source[0] or len(source) != self._n_steps:
+            return self._build_steps()
+        cdef Py_ssize_t pos = 0
+        cdef PyObject* key
+        cdef PyObject* getter
+        cdef int i = 0
+        while PyDict_Next(source, &pos, &key, &getter):
+            if <void*>key != self._steps[i].key or <void*>getter != self._steps[i].getter:
+                return self._build_steps()
+            i += 1
+        return 0
+
+    cdef attr_t _intern(self, const char* utf8, Py_ssize_t n_bytes) except? 0:
+        """StringStore.add for a UTF-8 buffer: a symbol's id, else the interned hash."""
+        if n_bytes == 0:
+            return 0
+        cdef size_t symbol = <size_t>_SYMBOL_BY_HASH.get(hash_utf8(utf8, n_bytes))
+        if symbol != 0:
+            return symbol - 1
+        return self.strings.intern_utf8(utf8, n_bytes)
+
+    cdef attr_t _intern_str(self, object value) except? 0:
+        """StringStore.add(value), without a bytes copy for an exact str."""
+        cdef Py_ssize_t n_bytes
+        cdef const char* utf8
+        if type(value) is not str:
+            return self.strings.add(value)
+        utf8 = PyUnicode_AsUTF8AndSize(value, &n_bytes)
+        return self._intern(utf8, n_bytes)
+
     cdef const LexemeC* _new_lexeme(self, str string, attr_t orth) except NULL:
+        self._check_steps()
+        cdef Py_ssize_t n_bytes
+        cdef const char* utf8 = PyUnicode_AsUTF8AndSize(string, &n_bytes)
+        cdef Py_ssize_t n = PyUnicode_GET_LENGTH(string)
+        cdef int kind = PyUnicode_KIND(string)
+        cdef const void* data = PyUnicode_DATA(string)
+        ensure_classes(string)
+        cdef uint32_t features = lex_features(kind, data, n, class_table())
         cdef LexemeC* lex = <LexemeC*>self.mem.alloc(1, sizeof(LexemeC))
-        self.strings.add(string)
+        self._intern(utf8, n_bytes)
         lex.orth = orth
-        lex.length = len(string)
+        lex.length = n
         lex.id = self.length
-        lex.lang = self.strings.add(self.lang) if self.lang else 0
+        if self.lang is not self._lang_key:
+            self._lang_id = self.strings.add(self.lang) if self.lang else 0
+            self._lang_key = self.lang
+        lex.lang = self._lang_id
         cdef flags_t flags = 0
-        for attr_id, getter in self.lex_attr_getters.items():
-            value = getter(string)
-            if attr_id < 64:
-                if value:
-                    flags |= (<flags_t>1) << attr_id
-            elif attr_id == LOWER:
-                lex.lower = self.strings.add(value)
-            elif attr_id == NORM:
-                lex.norm = self.strings.add(value)
-            elif attr_id == SHAPE:
-                lex.shape = self.strings.add(value)
-            elif attr_id == PREFIX:
-                lex.prefix = self.strings.add(value)
-            elif attr_id == SUFFIX:
-                lex.suffix = self.strings.add(value)
+        cdef bint on
+        cdef Py_ssize_t start, size
+        cdef const GetterStep* step
+        lower = None
+        for i in range(self._n_steps):
+            step = &self._steps[i]
+            if step.kind == G_FLAG:
+                on = (features & step.feature) != 0
+            elif step.kind == G_LIKE_URL:
+                on = (features & F_MAYBE_URL) != 0 and (<object>step.getter)(string)
+            elif step.kind == G_LIKE_EMAIL:
+                on = (features & F_MAYBE_EMAIL) != 0 and (<object>step.getter)(string)
+            elif step.kind == G_IS_STOP:
+                if lower is None:
+                    lower = string.lower()
+                on = lower in (<object>step.getter).words
+            elif step.kind == G_LOWER:
+                if lower is None:
+                    lower = string.lower()
+                _set_string_attr(lex, step.attr_id, self._intern_str(lower))
+                continue
+            elif step.kind == G_SHAPE:
+                size = MAX_UTF8_PER_CHAR * n
+                if size > self._scratch_size:
+                    _grow(&self._scratch, &self._scratch_size, size)
+                size = lex_shape_utf8(kind, data, n, self._scratch)
+                _set_string_attr(lex, step.attr_id, self._intern(self._scratch, size))
+                continue
+            elif step.kind == G_PREFIX:
+                size = utf8_head(utf8, n_bytes, PREFIX_CHARS)
+                _set_string_attr(lex, step.attr_id, self._intern(utf8, size))
+                continue
+            elif step.kind == G_SUFFIX:
+                start = utf8_tail(utf8, n_bytes, SUFFIX_CHARS)
+                _set_string_attr(lex, step.attr_id, self._intern(utf8 + start, n_bytes - start))
+                continue
+            elif step.attr_id < N_FLAG_ATTRS:
+                on = bool((<object>step.getter)(string))
+            else:
+                value = (<object>step.getter)(string)
+                if step.attr_id in _STRING_ATTRS:
+                    _set_string_attr(lex, step.attr_id, self._intern_str(value))
+                continue
+            if on:
+                flags |= (<flags_t>1) << step.attr_id
         lex.flags = flags
         if lex.norm == 0:
             lex.norm = orth
@@ -124,3 +288,27 @@ def _unpickle_vocab(strings, lang, tag_map=None):
     except Exception:
         getters = None
     return Vocab(strings=strings, lex_attr_getters=getters, lang=lang, tag_map=tag_map)
+
+
+cdef inline void _set_string_attr(LexemeC* lex, int attr_id, attr_t value) noexcept:
+    if attr_id == LOWER:
+        lex.lower = value
+    elif attr_id == NORM:
+        lex.norm = value
+    elif attr_id == SHAPE:
+        lex.shape = value
+    elif attr_id == PREFIX:
+        lex.prefix = value
+    elif attr_id == SUFFIX:
+        lex.suffix = value
+
+
+cdef int _grow(char** buffer, Py_ssize_t* size, Py_ssize_t needed) except -1:
+    """Resize a scratch buffer to at least `needed` bytes."""
+    cdef Py_ssize_t new_size = max(needed, 2 * size[0], 64)
+    cdef char* grown = <char*>realloc(buffer[0], new_size)
+    if grown == NULL:
+        raise MemoryError(f"Vocab: cannot grow a scratch buffer to {new_size} bytes")
+    buffer[0] = grown
+    size[0] = new_size
+    return 0

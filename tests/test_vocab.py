@@ -1,5 +1,10 @@
+import pytest
+
 from fastnlp import attrs
+from fastnlp.lang.lex_attrs import LEX_ATTRS
 from fastnlp.lexeme import Lexeme
+from fastnlp.symbols import SYMBOL_IDS
+from fastnlp.vocab import Vocab
 
 
 def test_lexeme_attributes(vocab):
@@ -44,3 +49,89 @@ def test_get_attr_matches_properties(vocab):
     lex = vocab["Apple"]
     assert lex.get_attr(attrs.LOWER) == lex.lower
     assert lex.get_attr(attrs.IS_TITLE) == 1
+
+
+# The C path (stock getters recognised by identity) against the Python path (the same
+# getters wrapped, so the Vocab must call them).
+
+def _lexeme_fields(lex):
+    flags = [flag for flag in range(64) if lex.check_flag(flag)]
+    return (lex.orth, lex.lower, lex.norm, lex.shape, lex.prefix, lex.suffix, lex.lang,
+            lex.length, flags)
+
+
+def _wrapped(getters):
+    return {attr_id: (lambda text, g=getter: g(text)) for attr_id, getter in getters.items()}
+
+
+def _sample_words():
+    import random
+    rng = random.Random(3)
+    alphabet = "aAbZ09 .,'-/@:$(“”—ßİǅΣ²٣€中\u00a0\U0001d400"
+    words = ["Hello", "A", "X", "x", "d", "NOUN", "n't", "Ca", "wo", "1,000", "3rd",
+             "twenty-one", "THE", "www.example.com", "me@example.org", "ǅungla", "İstanbul",
+             "   ", "\n", "$", "(", "—", "colour", "“", "Xx", "dd"]
+    words += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 7)))
+              for _ in range(3000)]
+    return words
+
+
+@pytest.mark.parametrize("lang", ["", "en"])
+def test_c_path_gives_the_python_getters_values(lang):
+    from fastnlp.lang.en.lex_attrs import LEX_ATTRS as EN_ATTRS
+    from fastnlp.lang.lex_attrs import LEX_ATTRS
+    getters = EN_ATTRS if lang == "en" else LEX_ATTRS
+    fast = Vocab(lex_attr_getters=getters, lang=lang)
+    slow = Vocab(lex_attr_getters=_wrapped(getters), lang=lang)
+    for word in _sample_words():
+        assert _lexeme_fields(fast[word]) == _lexeme_fields(slow[word]), word
+    assert list(fast.strings) == list(slow.strings)
+
+
+def test_symbol_names_map_to_symbol_ids(vocab):
+    lex = vocab["A"]
+    assert lex.shape == vocab.strings["X"] == SYMBOL_IDS["X"]
+    assert lex.shape_ == "X"
+    assert "X" not in list(vocab.strings)
+
+
+def test_custom_getters_are_honoured():
+    getters = dict(LEX_ATTRS)
+    getters[attrs.IS_PUNCT] = lambda text: text == "word"
+    getters[attrs.SHAPE] = lambda text: "custom"
+    getters[40] = str.isdigit                       # a stock getter under another flag
+    vocab = Vocab(lex_attr_getters=getters)
+    lex = vocab["word"]
+    assert lex.is_punct and lex.shape_ == "custom" and not lex.check_flag(40)
+    assert vocab["12"].check_flag(40) and not vocab["!"].is_punct
+
+
+def test_getters_table_changed_in_place_or_replaced():
+    vocab = Vocab(lex_attr_getters=LEX_ATTRS)
+    assert vocab["alpha"].is_alpha
+    vocab.lex_attr_getters[attrs.IS_ALPHA] = lambda text: False
+    assert not vocab["beta"].is_alpha
+    del vocab.lex_attr_getters[attrs.IS_ALPHA]
+    vocab.lex_attr_getters[attrs.IS_ALPHA] = str.isalpha
+    assert vocab["gamma"].is_alpha
+    vocab.lex_attr_getters = {attrs.IS_DIGIT: lambda text: True}
+    lex = vocab["delta"]
+    assert lex.is_digit and not lex.is_alpha and lex.lower_ == "delta" and lex.shape == 0
+
+
+def test_getter_errors_propagate():
+    def broken(text):
+        raise RuntimeError("broken getter")
+    vocab = Vocab(lex_attr_getters={attrs.LOWER: broken})
+    with pytest.raises(RuntimeError, match="broken getter"):
+        vocab["x"]
+    vocab = Vocab(lex_attr_getters={attrs.NORM: lambda text: 3})
+    with pytest.raises(TypeError):
+        vocab["y"]
+
+
+def test_lang_change_is_seen():
+    vocab = Vocab(lex_attr_getters=LEX_ATTRS, lang="en")
+    assert vocab["one"].lang_ == "en"
+    vocab.lang = "de"
+    assert vocab["zwei"].lang_ == "de"

@@ -1,4 +1,9 @@
-"""Language-independent lexical attribute getters, computed once per word type."""
+"""Language-independent lexical attribute getters, computed once per word type.
+
+These Python functions are the specification. `Vocab` recognises the stock getters
+by identity and computes the same values in C (`fastnlp.lex_kernels`); any other
+callable in a getters table is called as is.
+"""
 import re
 import unicodedata
 
@@ -57,6 +62,37 @@ def is_currency(text):
     return bool(text) and all(unicodedata.category(c) == "Sc" for c in text)
 
 
+def is_bracket(text):
+    return len(text) == 1 and text in _BRACKETS
+
+
+def is_quote(text):
+    return bool(text) and all(c in _QUOTES for c in text)
+
+
+def is_left_punct(text):
+    return len(text) == 1 and text in _LEFT_PUNCT
+
+
+def is_right_punct(text):
+    return len(text) == 1 and text in _RIGHT_PUNCT
+
+
+class IsStop:
+    """Getter: the lower-cased text is one of `words` (any container)."""
+
+    __slots__ = ("words",)
+
+    def __init__(self, words):
+        self.words = words
+
+    def __call__(self, text):
+        return text.lower() in self.words
+
+    def __repr__(self):
+        return f"IsStop({len(self.words)} words)"
+
+
 def like_num(text):
     text = text.lstrip("+-±~")
     text = text.replace(",", "").replace(".", "", 1)
@@ -94,15 +130,15 @@ def make_getters(stop_words=frozenset(), like_num_fn=like_num, norm_fn=norm):
         attrs.IS_TITLE: str.istitle,
         attrs.IS_SPACE: str.isspace,
         attrs.IS_PUNCT: is_punct,
-        attrs.IS_BRACKET: lambda t: len(t) == 1 and t in _BRACKETS,
-        attrs.IS_QUOTE: lambda t: bool(t) and all(c in _QUOTES for c in t),
-        attrs.IS_LEFT_PUNCT: lambda t: len(t) == 1 and t in _LEFT_PUNCT,
-        attrs.IS_RIGHT_PUNCT: lambda t: len(t) == 1 and t in _RIGHT_PUNCT,
+        attrs.IS_BRACKET: is_bracket,
+        attrs.IS_QUOTE: is_quote,
+        attrs.IS_LEFT_PUNCT: is_left_punct,
+        attrs.IS_RIGHT_PUNCT: is_right_punct,
         attrs.IS_CURRENCY: is_currency,
         attrs.LIKE_NUM: like_num_fn,
         attrs.LIKE_URL: like_url,
         attrs.LIKE_EMAIL: like_email,
-        attrs.IS_STOP: lambda t: t.lower() in stop_words,
+        attrs.IS_STOP: IsStop(stop_words),
     }
 
 

@@ -3,12 +3,15 @@
 Two token lists align when their concatenated characters agree once whitespace is
 removed (case matters). A token of one side maps to every token of the other side
 that shares at least one non-whitespace character with it; whitespace-only tokens
-map to nothing. The work is a handful of numpy passes over the characters: no
-Python loop per token or per character.
+map to nothing. `Alignment.from_strings` runs a C kernel (`align_kernel`), one walk over
+both token lists; `from_strings_reference`, a handful of numpy passes over the
+characters, is the specification the kernel is tested against.
 """
 from typing import List, Sequence
 
 import numpy
+
+from .align_kernel import align_words
 
 # Every code point Python's str.isspace() accepts: all lie below U+3001.
 _SPACE_CODEPOINTS = numpy.asarray([c for c in range(0x3001) if chr(c).isspace()],
@@ -37,6 +40,15 @@ class AlignmentArray:
         if self._bounds[-1] != len(self.data):
             raise ValueError(f"AlignmentArray: lengths sum to {self._bounds[-1]} but "
                              f"data has {len(self.data)} entries")
+
+    @classmethod
+    def _from_parts(cls, data, lengths, bounds) -> "AlignmentArray":
+        """Wrap arrays already checked: int32 data and lengths, int64 bounds (N + 1)."""
+        array = cls.__new__(cls)
+        array.data = data
+        array.lengths = lengths
+        array._bounds = bounds
+        return array
 
     @classmethod
     def from_lists(cls, rows: Sequence[Sequence[int]]) -> "AlignmentArray":
@@ -102,11 +114,12 @@ class Alignment:
         y_words = list(y_words)
         if x_words == y_words:
             return cls.identity(len(x_words))
-        x_tok, x_chars = _token_of_char(x_words)
-        y_tok, y_chars = _token_of_char(y_words)
-        if x_chars.shape != y_chars.shape or not numpy.array_equal(x_chars, y_chars):
-            raise AlignmentError(_mismatch_message(x_words, y_words, x_chars, y_chars))
-        return cls(*_pairs_to_arrays(x_tok, y_tok, len(x_words), len(y_words)))
+        at, x2y_data, x_lengths, x_bounds, y2x_data, y_lengths, y_bounds = \
+            align_words(x_words, y_words)
+        if at >= 0:
+            raise AlignmentError(_mismatch_message(x_words, y_words, at))
+        return cls(AlignmentArray._from_parts(x2y_data, x_lengths, x_bounds),
+                   AlignmentArray._from_parts(y2x_data, y_lengths, y_bounds))
 
     @classmethod
     def identity(cls, n: int) -> "Alignment":
@@ -116,6 +129,20 @@ class Alignment:
 
     def __repr__(self) -> str:
         return f"Alignment(x2y={self.x2y!r}, y2x={self.y2x!r})"
+
+
+def from_strings_reference(x_words: Sequence[str], y_words: Sequence[str]) -> Alignment:
+    """Alignment.from_strings in numpy: the specification of the C kernel."""
+    x_words = list(x_words)
+    y_words = list(y_words)
+    if x_words == y_words:
+        return Alignment.identity(len(x_words))
+    x_tok, x_chars = _token_of_char(x_words)
+    y_tok, y_chars = _token_of_char(y_words)
+    if x_chars.shape != y_chars.shape or not numpy.array_equal(x_chars, y_chars):
+        raise AlignmentError(_mismatch_message(x_words, y_words,
+                                               _first_difference(x_chars, y_chars)))
+    return Alignment(*_pairs_to_arrays(x_tok, y_tok, len(x_words), len(y_words)))
 
 
 def _token_of_char(words: List[str]):
@@ -150,10 +177,13 @@ def _pairs_to_arrays(x_tok, y_tok, n_x: int, n_y: int):
     return x2y, y2x
 
 
-def _mismatch_message(x_words, y_words, x_chars, y_chars) -> str:
+def _first_difference(x_chars, y_chars) -> int:
     n = min(len(x_chars), len(y_chars))
     differs = numpy.nonzero(x_chars[:n] != y_chars[:n])[0]
-    at = int(differs[0]) if len(differs) else n
+    return int(differs[0]) if len(differs) else n
+
+
+def _mismatch_message(x_words, y_words, at: int) -> str:
     x_text = _snippet(" ".join(x_words))
     y_text = _snippet(" ".join(y_words))
     return (f"Alignment: predicted and reference tokens spell different texts "

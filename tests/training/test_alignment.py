@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from fastnlp.training.alignment import Alignment, AlignmentArray, AlignmentError
+from fastnlp.training.alignment import (Alignment, AlignmentArray, AlignmentError,
+                                        from_strings_reference)
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "spacy-interop"
 
@@ -102,3 +103,94 @@ def test_matches_spacy_on_ewt_retokenizations():
 
 def _rows(array, n):
     return [array[i].tolist() for i in range(n)]
+
+
+# The C kernel against the numpy reference.
+
+_CHARS = "abcXYZ019.,'-éßΣ中\U0001d400"
+_SPACES = [" ", "\n", "\t", "\u00a0", "\u3000", "\u2028"]
+
+
+def _random_tokens(rng):
+    words = ["".join(rng.choice(_CHARS) for _ in range(rng.randint(1, 6)))
+             for _ in range(rng.randint(0, 25))]
+    out = []
+    for word in words:
+        if rng.random() < 0.15:
+            out.append(rng.choice(_SPACES))
+        if rng.random() < 0.1:
+            word = word + rng.choice(_SPACES) + rng.choice(_CHARS)
+        out.append(word)
+    return out
+
+
+def _nonspace(words):
+    return "".join(c for w in words for c in w if not c.isspace())
+
+
+def _split_at_spaces(words, rng):
+    """Another tokenization of the same non-space characters, whitespace moved around."""
+    text = _nonspace(words)
+    out = []
+    i = 0
+    while i < len(text):
+        n = rng.randint(1, 5)
+        out.append(text[i:i + n])
+        if rng.random() < 0.2:
+            out.append(rng.choice(_SPACES) * rng.randint(1, 2))
+        i += n
+    return out
+
+
+def _same(fast, reference):
+    for side in ("x2y", "y2x"):
+        ours, theirs = getattr(fast, side), getattr(reference, side)
+        assert ours == theirs
+        assert ours.data.dtype == theirs.data.dtype and ours.lengths.dtype == theirs.lengths.dtype
+        assert ours.starts.tolist() == theirs.starts.tolist()
+        assert ours.ends.tolist() == theirs.ends.tolist()
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_kernel_matches_numpy_reference(seed):
+    rng = random.Random(seed)
+    for _ in range(400):
+        x = _random_tokens(rng)
+        y = _retokenize(x, rng) if rng.random() < 0.5 else _split_at_spaces(x, rng)
+        _same(Alignment.from_strings(x, y), from_strings_reference(x, y))
+        _same(Alignment.from_strings(y, x), from_strings_reference(y, x))
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_kernel_mismatch_reports_the_reference_message(seed):
+    rng = random.Random(100 + seed)
+    for _ in range(300):
+        x = _random_tokens(rng)
+        y = _split_at_spaces(x, rng)
+        roll = rng.random()
+        if roll < 0.4 and y:
+            i = rng.randrange(len(y))
+            y[i] = y[i] + rng.choice(_CHARS)
+        elif roll < 0.7 and y:
+            y.pop(rng.randrange(len(y)))
+        else:
+            y.append(rng.choice(_CHARS))
+        if _nonspace(x) == _nonspace(y):
+            continue
+        with pytest.raises(AlignmentError) as reference:
+            from_strings_reference(x, y)
+        with pytest.raises(AlignmentError) as fast:
+            Alignment.from_strings(x, y)
+        assert str(fast.value) == str(reference.value)
+
+
+def test_only_whitespace_on_one_side():
+    align = Alignment.from_strings([" ", "\n"], [])
+    assert align.x2y.to_lists() == [[], []] and align.y2x.to_lists() == []
+    with pytest.raises(AlignmentError, match="character 0"):
+        Alignment.from_strings([" "], ["a"])
+
+
+def test_non_str_token_raises():
+    with pytest.raises(TypeError, match="token 1"):
+        Alignment.from_strings(["a", 1], ["a1"])

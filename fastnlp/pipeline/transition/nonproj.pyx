@@ -133,8 +133,34 @@ def _base_label(label):
     return label.split(DELIMITER, 1)[0] if label else label
 
 
+def _find_new_head(heads, labels, int token, head_label):
+    """Breadth-first, left to right, through the descendants of token's head (not
+    entering token's own subtree): the first whose base label is head_label, or None."""
+    n = len(heads)
+    children = [[] for _ in range(n)]
+    for j in range(n):
+        if heads[j] is not None and heads[j] != j:
+            children[heads[j]].append(j)
+    queue = [heads[token]]
+    while queue:
+        next_queue = []
+        for node in queue:
+            for child in children[node]:
+                if child == token:
+                    continue
+                if _base_label(labels[child]) == head_label:
+                    return child
+                next_queue.append(child)
+        queue = next_queue
+    return None
+
+
 def deprojectivize_arrays(heads, labels):
-    """(heads, labels) with decorated tokens lowered and their decoration removed."""
+    """(heads, labels) with decorated tokens lowered and their decoration removed.
+
+    Lowering runs in passes, left to right, until no decorated token finds its head:
+    a token whose original head was itself lifted finds it once that one is lowered.
+    """
     n = len(heads)
     if len(labels) != n:
         raise ValueError(f"deprojectivize: {n} heads but {len(labels)} labels")
@@ -142,34 +168,25 @@ def deprojectivize_arrays(heads, labels):
     labels = list(labels)
     cdef int* check_n = _heads_array(heads)
     free(check_n)
+    pending = [i for i in range(n) if labels[i] and DELIMITER in labels[i]
+               and heads[i] is not None and heads[i] != i]
+    progress = True
+    while pending and progress:
+        progress = False
+        still = []
+        for i in pending:
+            head_label = labels[i].split(DELIMITER, 1)[1]
+            found = _find_new_head(heads, labels, i, head_label)
+            if found is None:
+                still.append(i)
+            else:
+                heads[i] = found
+                labels[i] = _base_label(labels[i])
+                progress = True
+        pending = still
     for i in range(n):
-        if not labels[i] or DELIMITER not in labels[i]:
-            continue
-        label, head_label = labels[i].split(DELIMITER, 1)
-        labels[i] = label
-        if heads[i] is None or heads[i] == i:
-            continue
-        children = [[] for _ in range(n)]
-        for j in range(n):
-            if heads[j] is not None and heads[j] != j:
-                children[heads[j]].append(j)
-        queue = [heads[i]]
-        found = None
-        while queue and found is None:
-            next_queue = []
-            for token in queue:
-                for child in children[token]:
-                    if child == i:
-                        continue
-                    if _base_label(labels[child]) == head_label:
-                        found = child
-                        break
-                    next_queue.append(child)
-                if found is not None:
-                    break
-            queue = next_queue
-        if found is not None:
-            heads[i] = found
+        if labels[i] and DELIMITER in labels[i]:
+            labels[i] = _base_label(labels[i])
     return heads, labels
 
 

@@ -1,0 +1,206 @@
+"""Arc-eager moves: validity, costs on hand-built trees, the oracle, BREAK, bad gold."""
+import random
+
+import pytest
+
+from fastnlp.pipeline.transition import ArcEager, GoldError, projectivize
+from fastnlp.strings import StringStore
+from fastnlp.tokens import Doc
+from fastnlp.training.example import Example
+from fastnlp.vocab import Vocab
+from transition_trees import random_doc_tree, random_labels, run_random_then_oracle
+
+LABELS = ["nsubj", "obj", "det", "amod"]
+# "the cat saw a dog": the <- cat <- saw -> dog -> a
+HEADS = [1, 2, 2, 4, 2]
+DEPS = ["det", "nsubj", "ROOT", "det", "obj"]
+
+
+@pytest.fixture
+def system():
+    return ArcEager(StringStore(), LABELS)
+
+
+def at(system, n, moves):
+    state = system.init_state(n)
+    for name in moves:
+        system.apply(state, name)
+    return state
+
+
+def test_move_names_and_fallback_label(system):
+    names = system.move_names
+    assert names[:2] == ["SHIFT", "REDUCE"] and names[-1] == "BREAK"
+    assert "LEFT-dep" in names and "RIGHT-nsubj" in names
+    assert "LEFT-ROOT" not in ArcEager(StringStore(), ["ROOT", "x"]).move_names
+
+
+def test_validity_initial_and_midway(system):
+    state = system.init_state(3)
+    assert system.valid_moves(state) == ["SHIFT"]
+    system.apply(state, "SHIFT")
+    valid = set(system.valid_moves(state))
+    assert {"SHIFT", "LEFT-det", "RIGHT-det", "BREAK"} <= valid and "REDUCE" not in valid
+    system.apply(state, "RIGHT-obj")
+    valid = set(system.valid_moves(state))
+    assert "REDUCE" in valid and "LEFT-det" not in valid and "RIGHT-det" in valid
+    with pytest.raises(ValueError):
+        system.apply(state, "LEFT-det")
+
+
+def test_costs_on_hand_built_tree(system):
+    gold = system.init_gold_arrays(HEADS, DEPS)
+    state = at(system, 5, ["SHIFT"])                  # stack [the], buffer cat ...
+    costs = system.costs(state, gold)
+    assert costs["LEFT-det"] == 0 and costs["LEFT-obj"] == 1      # wrong label
+    assert costs["SHIFT"] == 1                        # the loses its head cat
+    assert costs["RIGHT-det"] == 2                    # the <- cat lost, cat's head saw lost
+    assert costs["BREAK"] == 1
+    state = at(system, 5, ["SHIFT", "LEFT-det", "SHIFT"])   # stack [cat], buffer saw a dog
+    costs = system.costs(state, gold)
+    assert costs["LEFT-nsubj"] == 0 and costs["SHIFT"] == 1
+    assert costs["RIGHT-nsubj"] == 2                  # saw is a root; cat loses saw
+    state = at(system, 5, ["SHIFT", "LEFT-det", "SHIFT", "LEFT-nsubj", "SHIFT"])
+    costs = system.costs(state, gold)                 # stack [saw], buffer a dog
+    assert costs["SHIFT"] == 0 and costs["RIGHT-obj"] == 1    # a's head dog lost
+    assert costs["LEFT-det"] == 2                     # saw becomes a child; dog lost
+    assert costs["BREAK"] == 1                        # saw -> dog lost
+
+
+def test_reduce_cost_counts_buffer_children(system):
+    # 0 -> 1, 0 -> 3, 1 -> 2: REDUCE 1 before 2 loses 1 -> 2.
+    gold = system.init_gold_arrays([0, 0, 1, 0], ["ROOT", "obj", "amod", "obj"])
+    state = at(system, 4, ["SHIFT", "RIGHT-obj"])
+    costs = system.costs(state, gold)
+    assert costs["REDUCE"] == 1 and costs["RIGHT-amod"] == 0 and costs["RIGHT-obj"] == 1
+    state = at(system, 4, ["SHIFT", "RIGHT-obj", "RIGHT-amod"])
+    assert system.costs(state, gold)["REDUCE"] == 0
+
+
+def test_missing_heads_cost_nothing(system):
+    gold = system.init_gold_arrays([None, 2, 2], [None, "nsubj", "ROOT"])
+    state = at(system, 3, ["SHIFT"])
+    costs = system.costs(state, gold)
+    assert costs["SHIFT"] == 0 and costs["BREAK"] == 0 and costs["LEFT-obj"] == 0
+    assert costs["RIGHT-obj"] == 1                    # 1's head is 2, not the free 0
+    assert gold.n_missing == 1
+    # A known head with a missing label: any label is free.
+    gold = system.init_gold_arrays([1, 1], [None, "ROOT"])
+    assert system.costs(at(system, 2, ["SHIFT"]), gold)["LEFT-amod"] == 0
+    # Head annotated as self with no label = missing, not a root.
+    gold = system.init_gold_arrays([0, 1], ["", "ROOT"])
+    assert system.costs(at(system, 2, ["SHIFT"]), gold)["LEFT-obj"] == 0
+
+
+def test_oracle_reproduces_projective_tree(system):
+    vocab = Vocab()
+    words = ["the", "cat", "saw", "a", "dog"]
+    doc = Doc(vocab, words=words, heads=HEADS, deps=DEPS)
+    eg = Example(Doc(vocab, words=words), doc)
+    system = ArcEager(vocab.strings, LABELS)
+    assert system.get_oracle_sequence(eg) == [
+        "SHIFT", "LEFT-det", "SHIFT", "LEFT-nsubj", "SHIFT", "SHIFT", "LEFT-det", "RIGHT-obj"]
+    gold = system.init_gold(eg)
+    state = system.init_state(5)
+    system.follow_oracle(state, gold)
+    assert state.heads == HEADS
+    assert [vocab.strings[l] for l in state.labels] == DEPS
+    system.set_annotations(state, eg.predicted)
+    assert [t.head.i for t in eg.predicted] == HEADS and [t.dep_ for t in eg.predicted] == DEPS
+
+
+def test_break_splits_sentences(system):
+    # Two sentences: "a b" (b root) and "c d e" (d root).
+    heads = [1, 1, 3, 3, 3]
+    deps = ["nsubj", "ROOT", "nsubj", "ROOT", "obj"]
+    gold = system.init_gold_arrays(heads, deps)
+    state = system.init_state(5)
+    names = system.follow_oracle(state, gold)
+    assert names == ["SHIFT", "LEFT-nsubj", "SHIFT", "BREAK", "SHIFT", "LEFT-nsubj", "SHIFT",
+                     "RIGHT-obj"]
+    assert state.heads == heads and state.sent_starts == [False, False, True, False, False]
+    # Across the boundary: arcs cost, BREAK is free; after BREAK, no arc crosses.
+    state = at(system, 5, ["SHIFT", "LEFT-nsubj", "SHIFT"])
+    costs = system.costs(state, gold)
+    assert costs["BREAK"] == 0 and costs["RIGHT-obj"] == 1 and costs["LEFT-nsubj"] == 1
+    system.apply(state, "BREAK")
+    assert state.stack == [] and state.heads[1] == 1 and system.valid_moves(state) == ["SHIFT"]
+
+
+def test_break_then_write_doc_sentences():
+    vocab = Vocab()
+    system = ArcEager(vocab.strings, LABELS)
+    doc = Doc(vocab, words=["a", "b", "c", "d"])
+    state = at(system, 4, ["SHIFT", "BREAK", "SHIFT", "LEFT-obj", "SHIFT", "BREAK", "SHIFT"])
+    assert state.is_final
+    system.set_annotations(state, doc)
+    assert [s.text for s in doc.sents] == ["a", "b c", "d"]
+    assert [t.dep_ for t in doc] == ["ROOT", "obj", "ROOT", "ROOT"]
+
+
+def test_nonprojective_gold_is_lifted_for_the_oracle():
+    vocab = Vocab()
+    # b is the root; the arc d -> a spans b, which d does not dominate.
+    words = ["a", "b", "c", "d"]
+    heads, deps = [3, 1, 1, 1], ["det", "ROOT", "nsubj", "obj"]
+    doc = Doc(vocab, words=words, heads=heads, deps=deps)
+    eg = Example(Doc(vocab, words=words), doc)
+    proj_heads, proj_deps = projectivize(heads, deps)
+    assert proj_heads != heads
+    system = ArcEager.from_examples(vocab.strings, [eg])
+    gold = system.init_gold(eg)
+    state = system.init_state(4)
+    system.follow_oracle(state, gold)
+    assert state.heads == proj_heads
+    system.set_annotations(state, eg.predicted)
+    assert [t.head.i for t in eg.predicted] == heads and [t.dep_ for t in eg.predicted] == deps
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_random_wrong_moves_then_oracle_loss_equals_cost(seed):
+    """From states reached by random moves, zero-cost moves reach a tree whose loss is
+    exactly the summed cost of all moves (the oracle is exact)."""
+    rng = random.Random(seed)
+    system = ArcEager(StringStore(), LABELS)
+    for _ in range(300):
+        n = rng.randrange(1, 15)
+        heads = random_doc_tree(rng, n, rng.randrange(1, min(n, 3) + 1))
+        labels = random_labels(rng, heads, LABELS)
+        if rng.random() < 0.4:
+            for i in range(n):
+                if rng.random() < 0.25:
+                    heads[i] = None
+                elif rng.random() < 0.2:
+                    labels[i] = None
+        gold = system.init_gold_arrays(heads, labels)
+        state = system.init_state(n)
+        total = run_random_then_oracle(rng, system, gold, state, rng.randrange(0, 2 * n + 1))
+        assert system.loss(state, gold) == total, (heads, labels)
+
+
+def test_bad_gold_raises_gold_error(system):
+    with pytest.raises(GoldError, match="cycle"):
+        system.init_gold_arrays([1, 0, 2], ["obj", "obj", "ROOT"])
+    with pytest.raises(GoldError, match="outside"):
+        system.init_gold_arrays([5, 1], ["obj", "ROOT"])
+    with pytest.raises(GoldError):
+        system.init_gold_arrays([0], ["ROOT", "x"])
+
+
+def test_unknown_gold_labels_map_to_fallback(system):
+    gold = system.init_gold_arrays([1, 1], ["weird", "ROOT"])
+    assert gold.n_unknown_labels == 1
+    costs = system.costs(at(system, 2, ["SHIFT"]), gold)
+    assert costs["LEFT-dep"] == 0 and costs["LEFT-nsubj"] == 1
+
+
+def test_labels_from_examples_with_min_freq():
+    vocab = Vocab()
+    words = ["a", "b", "c"]
+    egs = [Example(Doc(vocab, words=words),
+                   Doc(vocab, words=words, heads=[1, 1, 1], deps=["det", "ROOT", dep]))
+           for dep in ("obj", "obj", "rare")]
+    system = ArcEager.from_examples(vocab.strings, egs, min_freq=2)
+    assert system.labels == ["dep", "det", "obj"]
+    assert system.label_freqs["rare"] == 1
+    assert system.add_label("rare") and "LEFT-rare" in system.move_names

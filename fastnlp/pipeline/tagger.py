@@ -106,7 +106,10 @@ class Tagger(TrainablePipe):
         loss_func = SequenceCategoricalCrossentropy(
             names=self.labels, normalize=False, neg_prefix=self.cfg["neg_prefix"],
             label_smoothing=self.cfg["label_smoothing"])
-        truths = [eg.get_aligned("TAG", as_string=True) for eg in examples]
+        # Gold tags outside the label set (labels given in [initialize]) count as missing.
+        known = set(self.labels)
+        truths = [[tag if tag in known else None for tag in eg.get_aligned("TAG", as_string=True)]
+                  for eg in examples]
         d_scores, loss = loss_func(scores, truths)
         if self.model.ops.xp.isnan(loss):
             raise ValueError(f"{self.name}: the loss is NaN; lower the learning rate")

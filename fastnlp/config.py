@@ -72,7 +72,7 @@ def load_config(path, overrides=None, *, interpolate=False):
     else:
         text = path.read_text(encoding="utf8")
     try:
-        config = Config().from_str(text, interpolate=False)
+        config = Config().from_str(_declare_seed_pipeline(text), interpolate=False)
     except Exception as err:
         raise _config_error(err, path, whole_loc=True, what="cannot parse the config")
     config = normalize_config(config, path=path)
@@ -81,6 +81,19 @@ def load_config(path, overrides=None, *, interpolate=False):
     if interpolate:
         config = interpolate_config(config, path=path)
     return config
+
+
+def _declare_seed_pipeline(text):
+    """Seed-shape configs have `[nlp.pipeline.<name>]` blocks without an `[nlp.pipeline]`
+    header, which the parser requires: add it before the first such block."""
+    lines = text.splitlines(keepends=True)
+    headers = [line.strip() for line in lines if line.lstrip().startswith("[")]
+    if "[nlp.pipeline]" in headers:
+        return text
+    for i, line in enumerate(lines):
+        if line.strip().startswith("[nlp.pipeline."):
+            return "".join(lines[:i] + ["[nlp.pipeline]\n\n"] + lines[i:])
+    return text
 
 
 def interpolate_config(config, *, path=None):
@@ -294,6 +307,10 @@ def build_nlp(config, *, vocab=None, disable=(), exclude=(), validate=True, path
             raise _config_error(err, path, tree={"components": {name: block}})
         except catalogue.RegistryError as err:
             raise ConfigError(_one_line(err), path=path, section=f"components.{name}") from None
+        # Keep the ${...} references as written, so that the saved config stays linked.
+        written = raw.get("components", {}).get(name)
+        if written is not None and written is not components[name]:
+            nlp._pipe_configs[name] = Config(nlp._pipe_configs[name]).merge(Config(written))
     for name in list(disable) + list(nlp_cfg.get("disabled", [])):
         if nlp.has_pipe(name):
             nlp.disable_pipe(name)

@@ -30,7 +30,10 @@ subword_features = true
 @register("architectures", "fastnlp.Tagger.v1", "spacy.Tagger.v1", "spacy.Tagger.v2")
 def build_tagger_model(tok2vec, nO=None, normalize: bool = False):
     """tok2vec, then a softmax over the tags for every token."""
-    output = Softmax_v2(nO, normalize_outputs=normalize)
+    # The input width is known from tok2vec, so the tagger can be initialized without
+    # sample docs (labels added with add_label, then begin_training()).
+    width = tok2vec.get_dim("nO") if tok2vec.has_dim("nO") else None
+    output = Softmax_v2(nO, width, normalize_outputs=normalize)
     model = chain(tok2vec, with_array(output))
     model.set_ref("tok2vec", tok2vec)
     model.set_ref("output_layer", output)
@@ -125,8 +128,9 @@ class Tagger(TrainablePipe):
                     if token.tag_:
                         self.add_label(token.tag_)
         if not self.labels:
-            raise ValueError(f"{self.name}: no tags in the training data; the tagger needs "
-                             "examples with 'tags'")
+            raise ValueError(f"{self.name}: no labels. Pass examples with 'tags' to "
+                             f"nlp.initialize(get_examples), or call "
+                             f"nlp.get_pipe({self.name!r}).add_label(tag) for each tag first")
         self.cfg["labels"] = sorted(self.cfg["labels"])
         self._rebuild_output_layer()
         sample_docs = []

@@ -123,12 +123,16 @@ class Alignment:
 
     @classmethod
     def identity(cls, n: int) -> "Alignment":
-        ids = numpy.arange(n, dtype=numpy.int32)
-        ones = numpy.ones(n, dtype=numpy.int32)
-        return cls(AlignmentArray(ids, ones), AlignmentArray(ids.copy(), ones.copy()))
+        return cls(_identity_array(n), _identity_array(n))
 
     def __repr__(self) -> str:
         return f"Alignment(x2y={self.x2y!r}, y2x={self.y2x!r})"
+
+
+def _identity_array(n: int) -> AlignmentArray:
+    return AlignmentArray._from_parts(numpy.arange(n, dtype=numpy.int32),
+                                      numpy.ones(n, dtype=numpy.int32),
+                                      numpy.arange(n + 1, dtype=numpy.int64))
 
 
 def from_strings_reference(x_words: Sequence[str], y_words: Sequence[str]) -> Alignment:

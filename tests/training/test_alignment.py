@@ -194,3 +194,11 @@ def test_only_whitespace_on_one_side():
 def test_non_str_token_raises():
     with pytest.raises(TypeError, match="token 1"):
         Alignment.from_strings(["a", 1], ["a1"])
+
+
+def test_identity_arrays_are_well_formed_and_not_shared():
+    align = Alignment.from_strings(["a", " ", "b"], ["a", " ", "b"])
+    assert align.x2y.starts.tolist() == [0, 1, 2] and align.x2y.ends.tolist() == [1, 2, 3]
+    assert align.x2y == AlignmentArray.from_lists([[0], [1], [2]]) == align.y2x
+    align.x2y.data[0] = 9
+    assert align.y2x.data[0] == 0

@@ -1,0 +1,154 @@
+"""Interrupted runs (SIGTERM, a crash) keep their checkpoint and resume to the same result."""
+import os
+import pickle
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import srsly
+
+from fastnlp.training.train import import_code, train
+from train_data import REPO, TINY_CONFIG, make_corpus, write_config
+
+# Registered in a --code file: a before_update callback that is slow enough for a signal
+# to arrive mid-run, and that can crash at a given step.
+CODE = '''
+import time
+import fastnlp
+
+@fastnlp.registry.callbacks("test.steps.v1")
+def make_steps(delay: float, crash_at: int):
+    def before_update(nlp, info):
+        if crash_at and info["step"] == crash_at:
+            raise RuntimeError(f"crash at step {crash_at}")
+        time.sleep(delay)
+    return before_update
+'''
+
+# Dropout, a batch-size schedule and a learn-rate schedule: everything a resumed run must
+# restore (random states, position in the batch stream, optimizer steps).
+CONFIG = TINY_CONFIG.replace("max_steps = 8\neval_frequency = 4\npatience = 0\n", """\
+patience = 0
+max_steps = 30
+eval_frequency = 6
+dropout = 0.2
+
+[training.before_update]
+@callbacks = "test.steps.v1"
+delay = 0.0
+crash_at = 0
+
+[training.optimizer]
+@optimizers = "Adam.v1"
+use_averages = true
+
+[training.optimizer.learn_rate]
+@schedules = "warmup_linear.v1"
+initial_rate = 0.005
+warmup_steps = 5
+total_steps = 40
+""").replace("gold_preproc = false\n\n[corpora.dev]", """gold_preproc = false
+limit = 60
+
+[corpora.dev]""").replace("size = 300\n", """
+[training.batcher.size]
+@schedules = "compounding.v1"
+start = 150
+stop = 400
+compound = 1.05
+""")
+
+
+@pytest.fixture(scope="module")
+def setup(tmp_path_factory):
+    root = tmp_path_factory.mktemp("resume")
+    train_path, dev_path = make_corpus(root / "corpus", n_sents=2)
+    code = root / "steps.py"
+    code.write_text(CODE, encoding="utf8")
+    import_code(code)
+    config = write_config(root / "config.cfg", CONFIG)
+    overrides = {"paths.train": str(train_path), "paths.dev": str(dev_path)}
+    _, reference = train(config, root / "reference", overrides=overrides)
+    return root, config, code, overrides, reference
+
+
+def _weights(run_dir):
+    last = Path(run_dir) / "model-last"
+    return {name: (last / name / "model").read_bytes() for name in ("tok2vec", "tagger")}
+
+
+def _state(run_dir):
+    path = Path(run_dir) / "model-last" / "training-state" / "state.pkl"
+    return pickle.loads(path.read_bytes())["state"]
+
+
+def test_reference_run_spans_epochs(setup):
+    _, _, _, _, reference = setup
+    assert reference.step == 30
+    assert reference.epoch >= 1
+    assert [h["step"] for h in reference.history] == [6, 12, 18, 24, 30]
+
+
+def test_sigterm_then_resume_matches_uninterrupted(setup):
+    root, config, code, overrides, reference = setup
+    out = root / "killed"
+    args = [sys.executable, "-m", "fastnlp", "train", overrides["paths.train"],
+            overrides["paths.dev"], str(config), "--output", str(out), "--code", str(code),
+            "--training.before_update.delay", "0.05"]
+    proc = subprocess.Popen(args, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    state_file = out / "model-last" / "training-state" / "state.pkl"
+    deadline = time.time() + 60
+    while not state_file.exists() and proc.poll() is None and time.time() < deadline:
+        time.sleep(0.05)
+    assert proc.poll() is None, proc.communicate()
+    time.sleep(0.1)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 128 + signal.SIGTERM, err
+    assert "Interrupted at step" in err and "Traceback" not in err, err
+    stopped = _state(out)
+    assert 6 <= stopped.step < 30
+    assert (out / "model-best" / "config.cfg").exists()
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+    resumed = subprocess.run(args[:-2] + ["--resume", str(out)], cwd=REPO,
+                             capture_output=True, text=True, timeout=120)
+    assert resumed.returncode == 0, resumed.stderr
+    final = _state(out)
+    assert final.step == 30
+    assert [h["scores"]["tag_acc"] for h in final.history] == \
+        [h["scores"]["tag_acc"] for h in reference.history]
+    assert _weights(out) == _weights(root / "reference")
+
+
+def test_crash_keeps_checkpoint_and_resume_matches(setup):
+    root, config, _, overrides, reference = setup
+    out = root / "crashed"
+    with pytest.raises(RuntimeError, match="crash at step 9"):
+        train(config, out, overrides={**overrides, "training.before_update.crash_at": 9})
+    assert _state(out).step == 6
+    nlp_meta = srsly.read_json(out / "model-last" / "meta.json")
+    assert nlp_meta["pipeline"] == ["tok2vec", "tagger"]
+    _, state = train(config, out, overrides=overrides, resume=out)
+    assert state.step == 30
+    assert [h["score"] for h in state.history] == [h["score"] for h in reference.history]
+    assert _weights(out) == _weights(root / "reference")
+
+
+def test_resume_without_checkpoint_is_an_error(setup, tmp_path):
+    _, config, _, overrides, _ = setup
+    from fastnlp.config import ConfigError
+    with pytest.raises(ConfigError, match="no model-last"):
+        train(config, tmp_path, overrides=overrides, resume=tmp_path)
+
+
+def test_prediction_load_ignores_training_state(setup):
+    root = setup[0]
+    import fastnlp
+    nlp = fastnlp.load(root / "reference" / "model-last")
+    doc = nlp("This is a short sentence .")
+    assert all(t.tag_ for t in doc)
+    assert os.path.isdir(root / "reference" / "model-last" / "training-state")

@@ -49,8 +49,9 @@ class CorpusStats:
         predicted = example.predicted
         for ent in ref.ents:
             self.ents[ent.label_] += 1
-            text = ent.text_with_ws
-            if text != text.strip() or not ent.text.strip():
+            # ent.text leaves out the whitespace after the last token, which is no problem;
+            # whitespace tokens at either edge are.
+            if ent.text != ent.text.strip() or not ent.text.strip():
                 self.edge_ws_ents.append((index, ent.start_char, ent.end_char, ent.label_))
             if predicted.char_span(ent.start_char, ent.end_char) is None:
                 self.misaligned.append((index, ent.start_char, ent.end_char, ent.label_,

@@ -467,5 +467,5 @@ def resolve_training(config, *, path=None):
 def _load_builtins():
     """Import the modules whose functions config files refer to by name."""
     from . import pipeline  # noqa: F401
-    from .ml import tok2vec  # noqa: F401
+    from .ml import parser_model, tok2vec  # noqa: F401
     from .training import batchers, corpus, augment, loggers  # noqa: F401

@@ -324,7 +324,7 @@ BAD_CONFIGS = [
     ("nO = null", "nO = null\nnormalise = false", "components.tagger.model", "normalise",
      "unexpected"),
     ('factory = "tagger"', 'factory = "tager"', "components.tagger", "factory",
-     "available: tagger, tok2vec"),
+     "available: ner, parser, tagger, tok2vec"),
     ('[components.tagger]\nfactory = "tagger"', '[components.tagr]\nfactory = "tagger"',
      "components.tagger.model", None, "not defined"),
     ('pipeline = ["tok2vec", "tagger"]', 'pipeline = ["tok2vec", "tagger", "ner"]', "nlp",

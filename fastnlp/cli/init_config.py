@@ -29,6 +29,42 @@ window_size = 1
 maxout_pieces = 3
 """
 COMPONENT_BLOCKS = {
+    "parser": """
+[components.parser]
+factory = "parser"
+
+[components.parser.model]
+@architectures = "fastnlp.TransitionBasedParser.v1"
+state_type = "parser"
+extra_state_tokens = false
+hidden_width = 128
+maxout_pieces = 3
+use_upper = true
+nO = null
+
+[components.parser.model.tok2vec]
+@architectures = "fastnlp.Tok2VecListener.v1"
+width = ${components.tok2vec.model.encode.width}
+upstream = "*"
+""",
+    "ner": """
+[components.ner]
+factory = "ner"
+
+[components.ner.model]
+@architectures = "fastnlp.TransitionBasedParser.v1"
+state_type = "ner"
+extra_state_tokens = false
+hidden_width = 64
+maxout_pieces = 2
+use_upper = true
+nO = null
+
+[components.ner.model.tok2vec]
+@architectures = "fastnlp.Tok2VecListener.v1"
+width = ${components.tok2vec.model.encode.width}
+upstream = "*"
+""",
     "tagger": """
 [components.tagger]
 factory = "tagger"

@@ -9,8 +9,9 @@ from thinc.api import set_dropout_rate
 class TrainablePipe(ABC):
     """A component that owns a Thinc model, predicts over batches and learns from Examples.
 
-    Subclasses implement predict, set_annotations, get_loss and initialize; the batching,
-    update step and serialization here are shared.
+    Subclasses implement predict, set_annotations and initialize; the batching,
+    serialization and an update step (for subclasses that define
+    `get_loss(examples, scores) -> (loss, d_scores)`) are shared.
     """
 
     is_trainable = True
@@ -66,10 +67,6 @@ class TrainablePipe(ABC):
     @abstractmethod
     def set_annotations(self, docs, scores):
         """Write predictions into the docs."""
-
-    @abstractmethod
-    def get_loss(self, examples, scores):
-        """(loss, d_scores) of the predictions against the examples' references."""
 
     @abstractmethod
     def initialize(self, get_examples, *, nlp=None, labels=None):

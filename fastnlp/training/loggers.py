@@ -41,7 +41,7 @@ def console_logger(progress_bar: bool = False, columns=None):
                 if progress_bar:
                     if state["bar"] is None:
                         from tqdm import tqdm
-                        state["bar"] = tqdm(total=eval_frequency, leave=False, file=stderr,
+                        state["bar"] = tqdm(total=eval_frequency, leave=False, file=stderr, disable=None,
                                             desc="steps to next evaluation")
                     state["bar"].update(1)
                 return

@@ -67,9 +67,14 @@ def train_loop(nlp, T, train_corpus, dev_corpus, output_path, *, stdout=sys.stdo
     batches = _batch_stream(nlp, train_corpus, batcher, state)
     stop = _StopRequest()
     try:
-        for epoch, batch in batches:
-            if _done(state, T):
+        # max_steps is checked before the next batch is drawn: a drawn batch counts as
+        # consumed in the checkpoint, and a continued run would skip it.
+        while not _done(state, T):
+            drawn = next(batches, None)
+            if drawn is None:
+                state.finished = True
                 break
+            epoch, batch = drawn
             state.epoch = epoch
             _update(nlp, batch, T, optimizer, state, frozen)
             state.step += 1
@@ -81,8 +86,6 @@ def train_loop(nlp, T, train_corpus, dev_corpus, output_path, *, stdout=sys.stdo
                     break
             if stop.signum is not None:
                 raise TrainingInterrupted(stop.signum)
-        else:
-            state.finished = True
         if state.step % eval_frequency != 0 or state.best_step < 0:
             _evaluate_and_save(nlp, dev_corpus, optimizer, weights, state, output_path,
                                log_step, T)

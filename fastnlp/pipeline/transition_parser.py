@@ -80,8 +80,7 @@ class TransitionParser(TrainablePipe):
         backprop(None)
         if sgd not in (None, False):
             self.finish_update(sgd)
-        n_tokens = sum(len(eg.predicted) for eg in kept)
-        losses[self.name] += loss / max(1, n_tokens) * len(kept)
+        losses[self.name] += loss
         return losses
 
     def initialize(self, get_examples, *, nlp=None, labels=None):

@@ -10,6 +10,7 @@ import warnings
 from thinc.api import set_dropout_rate
 
 from ..ml import parser_loops
+from ..ml import parser_model  # noqa: F401  (registers the architectures the factories name)
 from .trainable import TrainablePipe
 from .transition.batch import StateBatch
 

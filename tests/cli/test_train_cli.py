@@ -160,6 +160,17 @@ def test_debug_data_reports_counts_labels_and_misaligned_entities(tmp_path):
                         "dev\t0\t4\t5\tGPE\tU"]
 
 
+def test_debug_data_from_a_config(corpus, tmp_path):
+    config = write_config(tmp_path / "config.cfg")
+    result = CliRunner().invoke(app, [
+        "debug-data", str(config), "--paths.train", str(corpus[0]), "--paths.dev",
+        str(corpus[1]), "--misaligned-out", str(tmp_path / "m.tsv")])
+    assert result.exit_code == 0, result.output
+    n_train = len(DocBin().from_disk(corpus[0]))
+    assert f"train  {n_train} docs" in result.output and "=== Tags ===" in result.output
+    assert (tmp_path / "m.tsv").read_text().startswith("corpus\tdoc")
+
+
 def test_info_prints_versions_and_pipeline_meta(trained):
     out, _ = trained
     result = CliRunner().invoke(app, ["info"])

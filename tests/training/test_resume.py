@@ -152,3 +152,25 @@ def test_prediction_load_ignores_training_state(setup):
     doc = nlp("This is a short sentence .")
     assert all(t.tag_ for t in doc)
     assert os.path.isdir(root / "reference" / "model-last" / "training-state")
+
+
+def test_ctrl_c_stops_after_the_current_step(setup, tmp_path):
+    """SIGINT in mid-step: the step finishes, its checkpoint is written, then the run stops."""
+    _, config, _, overrides, _ = setup
+    from fastnlp.training.loop import TrainingInterrupted
+
+    @__import__("fastnlp").registry.callbacks("test_resume.interrupt.v1")
+    def make_interrupt(at: int):
+        def before_update(nlp, info):
+            if info["step"] == at:
+                os.kill(os.getpid(), signal.SIGINT)
+        return before_update
+
+    handler = signal.getsignal(signal.SIGINT)
+    with pytest.raises(TrainingInterrupted) as info:
+        train(config, tmp_path, overrides={**overrides, "training.before_update": {
+            "@callbacks": "test_resume.interrupt.v1", "at": 2}})
+    assert info.value.signum == signal.SIGINT
+    assert signal.getsignal(signal.SIGINT) is handler
+    stopped = _state(tmp_path)
+    assert stopped.step == 3 and stopped.batches_total == 3

@@ -118,7 +118,9 @@ def test_init_config_writes_a_complete_config_that_trains(corpus, tmp_path):
     for section in ("[paths]", "[system]", "[nlp]", "[components.tok2vec.model.embed]",
                     "[components.tagger.model.tok2vec]", "[corpora.train]",
                     "[training.optimizer]", "[training.batcher.size]", "[training.logger]",
-                    "[initialize]"):
+                    "[initialize]", "[initialize.tokenizer]", "[nlp.vectors]",
+                    "before_creation = null", "after_pipeline_creation = null",
+                    "vocab_data = null", "lookups = null"):
         assert section in text
     nlp, state = train(config, None, overrides={
         "paths.train": str(corpus[0]), "paths.dev": str(corpus[1]),

@@ -3,7 +3,7 @@ import importlib.util
 import sys
 from pathlib import Path
 
-from thinc.api import Config
+from thinc.api import Config, NumpyOps, get_current_ops
 
 from ..config import ConfigError, build_nlp, fill_config, load_config, resolve_training
 from ..pipeline_io import pipeline_from_disk
@@ -51,6 +51,12 @@ def prepare(config_path, overrides=None, *, use_gpu=-1):
         reader = interpolated["corpora"].get(setting, {})
         if "path" in reader:
             check_corpus_path(reader["path"], setting, config_path)
+    if use_gpu < 0:
+        # The seed shape's [training] use_gpu, kept in [system].
+        use_gpu = interpolated["system"].get("use_gpu", -1)
+    if not isinstance(use_gpu, int) or isinstance(use_gpu, bool):
+        raise ConfigError(f"expected a GPU id or -1, got {use_gpu!r}", path=config_path,
+                          section="training", key="use_gpu")
     if use_gpu >= 0:
         from ..gpu import require_gpu
         require_gpu(use_gpu)
@@ -78,7 +84,7 @@ def train(config_path, output_path=None, *, overrides=None, use_gpu=-1, resume=N
         nlp.initialize(lambda: train_corpus(nlp), sgd=T["optimizer"])
     if output_path is not None:
         Path(output_path).mkdir(parents=True, exist_ok=True)
-    on_gpu = use_gpu >= 0
+    on_gpu = not isinstance(get_current_ops(), NumpyOps)
     stdout.write(f"Pipeline: {nlp.pipe_names}\nInitial learn rate: "
                  f"{T['optimizer'].learn_rate}\n")
     state = train_loop(nlp, T, train_corpus, dev_corpus, output_path, stdout=stdout,

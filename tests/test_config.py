@@ -254,6 +254,18 @@ def test_seed_shape_config_trains(paths, tmp_path):
     assert "[components.tagger.model.tok2vec]" in (out / "model-last" / "config.cfg").read_text()
 
 
+def test_seed_shape_use_gpu_asks_for_the_gpu(paths, tmp_path, monkeypatch):
+    import fastnlp.gpu
+    asked = []
+    monkeypatch.setattr(fastnlp.gpu, "require_gpu", asked.append)
+    config = write_config(tmp_path / "seed.cfg", SEED_CONFIG.replace("use_gpu = -1",
+                                                                     "use_gpu = 0"))
+    prepare(config, paths)
+    assert asked == [0]
+    prepare(write_config(tmp_path / "cpu.cfg", SEED_CONFIG), paths)
+    assert asked == [0]
+
+
 def test_custom_schedule_from_code_file(custom_code, paths, tmp_path):
     text = TINY_CONFIG.replace("size = 300\n", """
 [training.batcher.size]

@@ -165,7 +165,8 @@ cdef class TransitionSystem:
         self.n_moves = len(specs)
 
     cdef int fill_move(self, FnlpMove* move, int action) except -1:
-        raise NotImplementedError(type(self).__name__)
+        raise TypeError(f"{type(self).__name__} is abstract: a transition system subclass "
+                        "fills its moves (fill_move)")
 
     # Per-state loops (nogil) ------------------------------------------------
 
@@ -214,7 +215,8 @@ cdef class TransitionSystem:
         pass
 
     cdef int write_doc(self, const FnlpState* st, object doc) except -1:
-        raise NotImplementedError(type(self).__name__)
+        raise TypeError(f"{type(self).__name__} is abstract: a transition system subclass "
+                        "writes its annotations (write_doc)")
 
     def set_annotations(self, State state, doc):
         """Write a final state's annotation into doc."""
@@ -301,7 +303,8 @@ cdef class TransitionSystem:
     @classmethod
     def count_labels(cls, examples):
         """Counter of the labels the gold annotation of examples uses."""
-        raise NotImplementedError(cls.__name__)
+        raise TypeError(f"{cls.__name__} is abstract: a transition system subclass counts "
+                        "its labels (count_labels)")
 
     @classmethod
     def from_examples(cls, strings, examples, *, min_freq=1, **kwargs):

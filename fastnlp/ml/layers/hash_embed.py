@@ -16,6 +16,10 @@ def HashEmbedMulti(width: int, rows: Sequence[int], seeds: Sequence[int]) -> Mod
     Column a is hashed with seeds[a] into its own table of rows[a] x width (the tables
     are stacked in one parameter "E"), and the A embeddings are concatenated. One C
     kernel call per batch forward, one backward. See fastnlp.ml.reference for the spec.
+
+    In training, attrs["dropout_rate"] (set by set_dropout_rate, like Thinc's HashEmbed)
+    zeroes whole embedding columns: one (A * width,) mask per batch, as spaCy's
+    MultiHashEmbed does with one (width,) mask per attribute table.
     """
     rows = [int(n) for n in rows]
     seeds = [int(s) for s in seeds]
@@ -30,7 +34,7 @@ def HashEmbedMulti(width: int, rows: Sequence[int], seeds: Sequence[int]) -> Mod
         init=init,
         dims={"nO": width * len(rows), "nI": len(rows), "nV": sum(rows), "nW": width},
         params={"E": None},
-        attrs={"rows": rows, "seeds": seeds},
+        attrs={"rows": rows, "seeds": seeds, "dropout_rate": 0.0},
     )
 
 
@@ -49,8 +53,14 @@ def forward(model: Model[Ints2d, Floats2d], ids_ta: Ints2d, is_train: bool) -> T
     if ids_ta.shape[0] == 0:  # an empty batch flattens to (0, 0)
         ids_ta = ids_ta.reshape((0, model.get_dim("nI")))
     out_taw, rowids_tak = kernel_forward(table_rw, ids_ta, model.attrs["seeds"], model.attrs["rows"])
+    mask = None
+    if is_train and model.attrs.get("dropout_rate"):
+        mask = model.ops.get_dropout_mask((out_taw.shape[1],), model.attrs["dropout_rate"])
+        out_taw *= mask
 
     def backprop(d_out: Floats2d) -> Ints2d:
+        if mask is not None:
+            d_out = d_out * mask
         grad = model.get_grad("E") if model.has_grad("E") else None
         if (
             isinstance(grad, numpy.ndarray)

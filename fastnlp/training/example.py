@@ -135,11 +135,15 @@ class Example:
         gold_deps = [strings[int(d)] for d in dep_ids]
         if projectivize:
             from ..pipeline.transition.nonproj import projectivize as lift
-            proj_heads, proj_deps = lift(gold_heads.tolist(), gold_deps)
-            has_dep = dep_ids != 0
-            gold_heads = numpy.where(has_dep, numpy.asarray(proj_heads, dtype=numpy.int64),
-                                     gold_heads)
-            gold_deps = [p if h else d for p, d, h in zip(proj_deps, gold_deps, has_dep)]
+            # A token that is its own head without a label has no head annotation.
+            missing = (gold_heads == numpy.arange(n_y)) & (dep_ids == 0)
+            proj_heads, proj_deps = lift(
+                [None if m else h for m, h in zip(missing.tolist(), gold_heads.tolist())],
+                gold_deps)
+            gold_heads = numpy.asarray([i if h is None else h for i, h in enumerate(proj_heads)],
+                                       dtype=numpy.int64)
+            gold_deps = [d if m else p for p, d, m in zip(proj_deps, gold_deps,
+                                                          missing.tolist())]
         x2y, y2x = align.x2y, align.y2x
         single_x = numpy.nonzero(x2y.lengths == 1)[0]
         gold_i = x2y.data[x2y.starts[single_x]]

@@ -7,7 +7,8 @@ head's label: "label||head_label". `deprojectivize_arrays` / `deprojectivize` lo
 decorated token again: breadth-first (left to right) through the descendants of its
 current head, skipping the token's own subtree, to the first token whose label (without
 decoration) is head_label; without one the token stays where it is. Heads are absolute
-indices, a root is its own head, None is a missing head (no arc; a root for dominance).
+indices, a root is its own head, None is a missing head: no arc, and since the token
+might hang anywhere, an arc over it (or over its subtree) is not counted as crossing.
 """
 from libc.stdlib cimport free, malloc
 
@@ -44,9 +45,13 @@ cdef int* _heads_array(heads) except NULL:
     return heads_n
 
 
-cdef bint _dominates(const int* heads_n, int head, int token) noexcept nogil:
+cdef bint _may_dominate(const int* heads_n, int head, int token) noexcept nogil:
+    """Whether head dominates token, or may: token's chain of heads ends in a missing
+    head before reaching a root."""
     while token != head:
-        if heads_n[token] == NO_HEAD or heads_n[token] == token:
+        if heads_n[token] == NO_HEAD:
+            return True
+        if heads_n[token] == token:
             return False
         token = heads_n[token]
     return True
@@ -60,7 +65,7 @@ cdef bint _is_nonproj_arc(const int* heads_n, int child) noexcept nogil:
     cdef int hi = child if head < child else head
     cdef int k
     for k in range(lo + 1, hi):
-        if not _dominates(heads_n, head, k):
+        if not _may_dominate(heads_n, head, k):
             return True
     return False
 

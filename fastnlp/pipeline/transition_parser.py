@@ -33,12 +33,14 @@ class TransitionParser(TrainablePipe):
                                  label_freqs=label_freqs)
 
     def add_label(self, label):
+        """Add a label before initialize (initialize keeps it); after initialize the
+        output layer is sized, so a new label is an error and nothing changes."""
+        if label not in self.moves.labels and self.model.has_dim("nO"):
+            raise ValueError(f"{self.name}: label {label!r} added after initialize; "
+                             "add labels before nlp.initialize()")
         added = super().add_label(label)
         if added:
             self.moves.add_label(label)
-            if self.model.has_dim("nO") and self.model.get_dim("nO") != self.moves.n_moves:
-                raise ValueError(f"{self.name}: label {label!r} added after initialize; "
-                                 "add labels before nlp.initialize()")
         return added
 
     # Prediction -----------------------------------------------------------------
@@ -90,6 +92,7 @@ class TransitionParser(TrainablePipe):
                 self.vocab.strings, get_examples(), min_freq=self.cfg["min_action_freq"],
                 nr_feature_tokens=self.model.get_dim("nF"))
             labels = list(system.labels)
+            labels += [label for label in self.cfg["labels"] if label not in labels]
             label_freqs = dict(system.label_freqs)
         else:
             label_freqs = None

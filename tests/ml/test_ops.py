@@ -14,7 +14,7 @@ def _build():
 
 def _gemm_ops(model):
     return {getattr(node.ops, "use_blis", None) for node in model.walk()
-            if type(node.ops) is NumpyOps}
+            if isinstance(node.ops, NumpyOps)}
 
 
 def test_architectures_use_numpy_blas(monkeypatch):
@@ -38,3 +38,14 @@ def test_numpy_blas_matches_blis(monkeypatch):
     monkeypatch.delenv(GEMM_ENV)
     use_numpy_blas(model)
     numpy.testing.assert_allclose(model.predict(docs)[0], expected, rtol=1e-4, atol=1e-5)
+
+
+def test_dropout_mask_is_thincs(monkeypatch):
+    from fastnlp.ml.ops import NumpyBlasOps
+    for shape, drop in [((50, 96), 0.1), ((7,), 0.5), ((0, 4), 0.2), ((3, 2), 0.0)]:
+        numpy.random.seed(3)
+        ours = NumpyBlasOps().get_dropout_mask(shape, drop)
+        numpy.random.seed(3)
+        thincs = NumpyOps().get_dropout_mask(shape, drop)
+        assert ours.dtype == thincs.dtype == numpy.float32
+        numpy.testing.assert_array_equal(ours, thincs)

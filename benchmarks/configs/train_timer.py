@@ -5,7 +5,9 @@ BENCH_LIBRARY=fastnlp) as the same batcher, wrapped so that each batch's words a
 moment it is handed to the loop are recorded, plus the moment each epoch's stream runs
 out. A step runs from its batch's hand-over to the next one, so the records time every
 update (and whatever the loop does between batches) without changing the config.
-Records go to the JSON-lines file BENCH_TIMING_FILE, one line per epoch.
+Records go to the JSON-lines file BENCH_TIMING_FILE: {"t", "cpu", "words"} per batch,
+{"t", "cpu", "end"} when an epoch's batches run out (none if max_steps stops the loop
+mid-epoch); "t" is wall time, "cpu" the process's CPU time.
 """
 import functools
 import json
@@ -30,13 +32,15 @@ def _timed(make_batcher):
         batcher = make_batcher(*args, **kwargs)
 
         def timed_batches(items):
-            steps = []
-            for batch in batcher(items):
-                steps.append((time.perf_counter(), sum(len(eg.predicted) for eg in batch)))
-                yield batch
-            record = {"steps": steps, "end": time.perf_counter()}
-            with open(os.environ["BENCH_TIMING_FILE"], "a", encoding="utf8") as file_:
-                file_.write(json.dumps(record) + "\n")
+            with open(os.environ["BENCH_TIMING_FILE"], "a", encoding="utf8") as log:
+                for batch in batcher(items):
+                    words = sum(len(eg.predicted) for eg in batch)
+                    now = {"t": time.perf_counter(), "cpu": time.process_time()}
+                    log.write(json.dumps({**now, "words": words}) + "\n")
+                    log.flush()
+                    yield batch
+                now = {"t": time.perf_counter(), "cpu": time.process_time()}
+                log.write(json.dumps({**now, "end": True}) + "\n")
 
         return timed_batches
 

@@ -192,3 +192,15 @@ def test_blank_pipeline_add_pipe_finds_the_parser_architecture():
             "nlp.add_pipe('ner'); print('ok')")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "ok", result.stderr[-2000:]
+
+
+@pytest.mark.parametrize("use_upper,extra", [(False, False), (True, True)])
+def test_model_variants_round_trip_through_bytes(use_upper, extra):
+    nlp = make_nlp("parser", use_upper=use_upper, extra=extra)
+    examples = parse_examples(nlp)
+    train(nlp, examples, 5)
+    texts = [eg.reference.text for eg in examples]
+    before = [heads_and_deps(doc) for doc in nlp.pipe(texts)]
+    loaded = make_nlp("parser", seed=7, use_upper=use_upper, extra=extra)
+    loaded.from_bytes(nlp.to_bytes())
+    assert [heads_and_deps(doc) for doc in loaded.pipe(texts)] == before

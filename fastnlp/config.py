@@ -263,7 +263,26 @@ def fill_config(config, *, path=None, validate=True):
         raise ConfigError(_one_line(err), path=path) from None
     for key in sections:
         filled[key] = filled_rest[key]
+    filled["training"]["score_weights"] = combined_score_weights(
+        nlp, filled["training"].get("score_weights"))
     return filled
+
+
+def combined_score_weights(nlp, configured):
+    """Each component's default score weights, overridden by the configured ones, with
+    the non-null weights normalized to sum to 1 (written into filled configs)."""
+    from .language import get_factory_meta
+    weights = {}
+    for name in nlp.component_names:
+        factory = nlp._pipe_configs.get(name, {}).get("factory")
+        if factory:
+            weights.update(get_factory_meta(factory).default_score_weights)
+    weights.update(configured or {})
+    total = sum(w for w in weights.values() if w)
+    if total:
+        weights = {k: (round(w / total, 2) if w is not None else None)
+                   for k, w in weights.items()}
+    return weights
 
 
 def build_nlp(config, *, vocab=None, disable=(), exclude=(), validate=True, path=None):

@@ -68,6 +68,7 @@ upstream = "*"
     "tagger": """
 [components.tagger]
 factory = "tagger"
+label_smoothing = 0.05
 
 [components.tagger.model]
 @architectures = "fastnlp.Tagger.v1"

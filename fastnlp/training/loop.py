@@ -24,17 +24,8 @@ class TrainingInterrupted(Exception):
 
 def score_weights(nlp, configured):
     """Per-score weights: each component's defaults, overridden by [training.score_weights]."""
-    from ..language import get_factory_meta
-    weights = {}
-    for name in nlp.pipe_names:
-        factory = nlp._pipe_configs.get(name, {}).get("factory")
-        if factory:
-            weights.update(get_factory_meta(factory).default_score_weights)
-    weights.update(configured or {})
-    total = sum(w for w in weights.values() if w)
-    if total:
-        weights = {k: (w / total if w is not None else None) for k, w in weights.items()}
-    return weights
+    from ..config import combined_score_weights
+    return combined_score_weights(nlp, configured)
 
 
 def weighted_score(scores, weights):

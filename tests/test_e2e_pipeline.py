@@ -18,10 +18,11 @@ from train_data import EWT, REPO
 N_TRAIN_SENTS = 4000
 N_DEV_SENTS = 500
 N_STEPS = 1000
-# Measured with seed 0 (about 50 s of CPU with one BLAS thread): UAS 76.6, LAS 70.4,
-# Sent F 63.0, NER F 52.5, Tag 91.3. Untrained, or with a wrong arc/label oracle, UAS
-# and LAS stay far below (right-branching chains reach ~30 UAS).
-FLOORS = {"dep_uas": 0.72, "dep_las": 0.65, "sents_f": 0.55, "ents_f": 0.45,
+# Measured (about 50 s of CPU with one BLAS thread), seed 0 / seed 1: UAS 76.6 / 76.7,
+# LAS 70.4 / 70.8, Sent F 63.0 / 58.5 (the noisiest), NER F 52.5 / 50.5, Tag 91.3 / 91.6.
+# A label oracle that ignores labels gives LAS 4.9; a REDUCE that costs nothing gives
+# UAS 69.2, LAS 63.8.
+FLOORS = {"dep_uas": 0.72, "dep_las": 0.65, "sents_f": 0.50, "ents_f": 0.45,
           "tag_acc": 0.88}
 
 

@@ -1,18 +1,27 @@
-"""Tagger accuracy and training speed: fastnlp vs spaCy 3.8, same config, same budget.
+"""Pipeline accuracy and training speed: fastnlp vs spaCy 3.8, same config, same budget.
 
-Usage: python benchmarks/accuracy.py [--epochs 3] [--limit 0] [--dev-limit 0]
-       [--max-steps 0] [--threads 1] [--work /tmp/fastnlp-accuracy] [--data DIR]
+Usage: python benchmarks/accuracy.py [--pipeline tagger | tagger,parser,ner]
+       [--epochs 3] [--limit 0] [--dev-limit 0] [--max-steps 0] [--threads 1]
+       [--work /tmp/fastnlp-accuracy] [--data DIR]
+
+--pipeline picks the reference config: `tagger` (default) trains
+benchmarks/configs/tagger_efficiency.cfg, `tagger,parser,ner` trains
+benchmarks/configs/full_efficiency.cfg (`spacy init config -p tagger,parser,ner -o
+efficiency`); entities come from the `NE=` tags in the CoNLL-U MISC column. The full
+pipeline reports Tag %, UAS, LAS, sentence F and entity P/R/F, each scored on raw text
+and again with the gold tokenization and sentences (`evaluate -G`).
 
 1. Converts UD English-EWT train/dev CoNLL-U (10 sentences per doc) with each
    library's converter.
-2. Trains both on benchmarks/configs/tagger_efficiency.cfg, the output of
-   `spacy init config -p tagger -o efficiency` (spaCy 3.8.18), with the same overrides:
+2. Trains both on the --pipeline's config (spaCy 3.8.18's `init config ... -o
+   efficiency` output), with the same overrides:
    epochs, max steps, no evaluation inside the loop (it would be timed), no patience.
    fastnlp gets the file unchanged if it accepts it; if not, the exact error is printed,
    and the sections it rejects (only ones without effect on training, listed in
    DROPPABLE) are removed from a copy.
 3. Scores each `model-last` on EWT dev with its own library's `evaluate` (raw text,
-   each library's tokenizer) and prints Tag %, training words/sec and the ratios.
+   each library's tokenizer; for the full pipeline also `-G`, gold tokenization) and
+   prints the scores, training words/sec and the differences / ratios.
 
 Training words/sec ("loop"): words of the training batches / seconds from the second
 batch to the end of the last step, timed by benchmarks/configs/train_timer.py (the first
@@ -33,7 +42,14 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CONFIG = ROOT / "benchmarks" / "configs" / "tagger_efficiency.cfg"
+CONFIGS = {"tagger": ROOT / "benchmarks" / "configs" / "tagger_efficiency.cfg",
+           "tagger,parser,ner": ROOT / "benchmarks" / "configs" / "full_efficiency.cfg"}
+# (score key, column title) per pipeline; all are fractions printed as percentages.
+COLUMNS = {"tagger": [("tag_acc", "Tag %")],
+           "tagger,parser,ner": [("tag_acc", "Tag %"), ("dep_uas", "UAS"),
+                                 ("dep_las", "LAS"), ("sents_f", "Sent F"),
+                                 ("ents_p", "NER P"), ("ents_r", "NER R"),
+                                 ("ents_f", "NER F")]}
 TIMER = ROOT / "benchmarks" / "configs" / "train_timer.py"
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "ud-en-ewt"
 SENTS_PER_DOC = 10
@@ -79,13 +95,13 @@ def convert(data, work):
     return out
 
 
-def fastnlp_config(work):
+def fastnlp_config(work, reference):
     """The config path fastnlp trains on, and a note on what (if anything) was changed."""
     sys.path.insert(0, str(ROOT))
     from thinc.api import Config
 
     from fastnlp.config import ConfigError, fill_config, load_config
-    text = CONFIG.read_text(encoding="utf8")
+    text = reference.read_text(encoding="utf8")
     dropped = []
     while True:
         path = work / "config-fastnlp.cfg"
@@ -96,8 +112,8 @@ def fastnlp_config(work):
         except ConfigError as err:
             section = getattr(err, "section", None) or _section_of(str(err))
             if section not in DROPPABLE or section in dropped:
-                sys.exit(f"fastnlp cannot train {CONFIG.name}: {err}")
-            print(f"! fastnlp rejects {CONFIG.name} unchanged: {err}", flush=True)
+                sys.exit(f"fastnlp cannot train {reference.name}: {err}")
+            print(f"! fastnlp rejects {reference.name} unchanged: {err}", flush=True)
             config = Config().from_str(text, interpolate=False)
             head, _, key = section.rpartition(".")
             del config[head][key]
@@ -159,41 +175,69 @@ def train(lib, config, corpus, work, args):
             "loop_seconds": loop_seconds, "wall_wps": words / wall, "words": words}
 
 
-def evaluate(lib, model, dev, work, args):
+def evaluate(lib, model, dev, work, args, *, gold_preproc=False):
     """Each library's own `evaluate` on the dev corpus; returns its scores."""
-    metrics = work / f"metrics-{lib}.json"
+    suffix = "-gold" if gold_preproc else ""
+    metrics = work / f"metrics-{lib}{suffix}.json"
     module = "fastnlp" if lib == "fastnlp" else "spacy"
-    run([sys.executable, "-m", module, "evaluate", str(model), str(dev),
-         "--output", str(metrics)], env=thread_env(args.threads),
-        log=work / f"evaluate-{lib}.log")
+    cmd = [sys.executable, "-m", module, "evaluate", str(model), str(dev),
+           "--output", str(metrics)] + (["-G"] if gold_preproc else [])
+    run(cmd, env=thread_env(args.threads), log=work / f"evaluate-{lib}{suffix}.log")
     return json.loads(metrics.read_text(encoding="utf8"))
 
 
 def report(results, args, dropped):
     fast, spacy = results["fastnlp"], results["spacy"]
+    columns = COLUMNS[args.pipeline]
     budget = f"{args.epochs} epoch(s)" + (f", max {args.max_steps} steps" if args.max_steps
                                           else "")
-    print(f"\nUD English-EWT, tagger (efficiency config), {budget}, limit "
+    print(f"\nUD English-EWT, {args.pipeline} (efficiency config), {budget}, limit "
           f"{args.limit or 'none'}, {args.threads} BLAS thread(s)")
     if dropped:
         print(f"fastnlp config: reference without [{'], ['.join(dropped)}]")
-    header = (f"{'':10}{'Tag %':>8}{'steps':>7}{'loop wps':>10}{'CPU wps':>10}"
+    scores = "".join(f"{title:>8}" for _, title in columns)
+    header = (f"{'':14}{scores}{'steps':>7}{'loop wps':>10}{'CPU wps':>10}"
               f"{'wall wps':>10}{'wall s':>8}")
     print(header)
     print("-" * len(header))
     for lib, r in (("fastnlp", fast), ("spaCy", spacy)):
-        print(f"{lib:10}{100 * r['tag_acc']:8.2f}{r['steps']:7d}{r['loop_wps']:10.0f}"
-              f"{r['cpu_wps']:10.0f}{r['wall_wps']:10.0f}{r['wall']:8.1f}")
+        print(f"{lib:14}" + "".join(f"{_pct(r['scores'], key):>8}" for key, _ in columns)
+              + f"{r['steps']:7d}{r['loop_wps']:10.0f}{r['cpu_wps']:10.0f}"
+              f"{r['wall_wps']:10.0f}{r['wall']:8.1f}")
     ratios = [fast[key] / spacy[key] for key in ("loop_wps", "cpu_wps", "wall_wps")]
-    print(f"{'ratio':10}{100 * (fast['tag_acc'] - spacy['tag_acc']):+8.2f}{'':7}"
-          + "".join(f"{ratio:9.2f}x" for ratio in ratios))
-    print("(Tag % ratio row: fastnlp minus spaCy, in points)")
+    print(f"{'diff / ratio':14}"
+          + "".join(f"{_diff(fast['scores'], spacy['scores'], key):>8}" for key, _ in columns)
+          + f"{'':7}" + "".join(f"{ratio:9.2f}x" for ratio in ratios))
+    if all("scores_gold" in r for r in (fast, spacy)):
+        for lib, r in (("fastnlp -G", fast), ("spaCy -G", spacy)):
+            print(f"{lib:14}" + "".join(f"{_pct(r['scores_gold'], key):>8}"
+                                        for key, _ in columns))
+        print(f"{'diff -G':14}" + "".join(
+            f"{_diff(fast['scores_gold'], spacy['scores_gold'], key):>8}"
+            for key, _ in columns))
+    print("(score diff rows: fastnlp minus spaCy, in points; -G: gold tokenization and "
+          "sentences)")
+
+
+def _pct(scores, key):
+    value = scores.get(key)
+    return "-" if value is None else f"{100 * value:.2f}"
+
+
+def _diff(fast, spacy, key):
+    if fast.get(key) is None or spacy.get(key) is None:
+        return "-"
+    return f"{100 * (fast[key] - spacy[key]):+.2f}"
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--work", type=Path, default=Path("/tmp/fastnlp-accuracy"))
+    parser.add_argument("--pipeline", choices=sorted(CONFIGS), default="tagger",
+                        help="components to train (picks the reference config)")
+    parser.add_argument("--work", type=Path, default=None,
+                        help="default /tmp/fastnlp-accuracy (tagger) or "
+                             "/tmp/fastnlp-accuracy-full (tagger,parser,ner)")
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--max-steps", type=int, default=0)
     parser.add_argument("--limit", type=int, default=0, help="training docs (0: all)")
@@ -202,19 +246,29 @@ def main():
     parser.add_argument("--only", choices=["fastnlp", "spacy"], default=None,
                         help="train one library (no comparison)")
     args = parser.parse_args()
+    if args.work is None:
+        args.work = Path("/tmp/fastnlp-accuracy" + ("" if args.pipeline == "tagger"
+                                                     else "-full"))
     args.work.mkdir(parents=True, exist_ok=True)
     corpora = convert(args.data, args.work)
-    config, dropped = fastnlp_config(args.work)
-    configs = {"fastnlp": config, "spacy": CONFIG}
+    reference = CONFIGS[args.pipeline]
+    config, dropped = fastnlp_config(args.work, reference)
+    configs = {"fastnlp": config, "spacy": reference}
+    columns = COLUMNS[args.pipeline]
     results = {}
     for lib in ("fastnlp", "spacy"):
         if args.only not in (None, lib):
             continue
         result = train(lib, configs[lib], corpora[lib], args.work, args)
-        scores = evaluate(lib, result["out"] / "model-last", corpora[lib][1], args.work, args)
-        result["tag_acc"] = scores["tag_acc"]
+        model = result["out"] / "model-last"
+        scores = evaluate(lib, model, corpora[lib][1], args.work, args)
+        result["scores"] = {key: scores.get(key) for key, _ in columns}
+        if args.pipeline != "tagger":
+            gold = evaluate(lib, model, corpora[lib][1], args.work, args, gold_preproc=True)
+            result["scores_gold"] = {key: gold.get(key) for key, _ in columns}
         results[lib] = result
-        print(f"  {lib}: Tag % {100 * scores['tag_acc']:.2f}, {result['steps']} steps, "
+        shown = ", ".join(f"{title} {_pct(scores, key)}" for key, title in columns)
+        print(f"  {lib}: {shown}, {result['steps']} steps, "
               f"loop {result['loop_wps']:.0f} wps, wall {result['wall']:.1f}s", flush=True)
     (args.work / "results.json").write_text(json.dumps(
         {lib: {k: v for k, v in r.items() if k != "out"} for lib, r in results.items()},

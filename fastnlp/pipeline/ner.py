@@ -3,6 +3,7 @@ from thinc.api import Config
 
 from ..language import Language
 from ..registry import registry
+from .tok2vec import DEFAULT_TOK2VEC_MODEL
 from .transition.biluo_moves import BiluoMoves
 from .transition_parser import TransitionParser
 
@@ -15,17 +16,8 @@ hidden_width = 64
 maxout_pieces = 2
 use_upper = true
 nO = null
-
-[model.tok2vec]
-@architectures = "fastnlp.HashEmbedCNN.v1"
-pretrained_vectors = null
-width = 96
-depth = 4
-embed_size = 2000
-window_size = 1
-maxout_pieces = 3
-subword_features = true
 """)["model"]
+DEFAULT_NER_MODEL["tok2vec"] = DEFAULT_TOK2VEC_MODEL
 
 
 @registry.scorers("fastnlp.ner_scorer.v1")

@@ -7,6 +7,7 @@ from ..language import Language
 from ..ml.ops import use_numpy_blas
 from ..registry import register, registry
 from ..symbols import SYMBOL_IDS
+from .tok2vec import DEFAULT_TOK2VEC_MODEL
 from .trainable import TrainablePipe
 
 DEFAULT_TAGGER_MODEL = Config().from_str("""
@@ -14,17 +15,8 @@ DEFAULT_TAGGER_MODEL = Config().from_str("""
 @architectures = "fastnlp.Tagger.v1"
 nO = null
 normalize = false
-
-[model.tok2vec]
-@architectures = "fastnlp.HashEmbedCNN.v1"
-pretrained_vectors = null
-width = 96
-depth = 4
-embed_size = 2000
-window_size = 1
-maxout_pieces = 3
-subword_features = true
 """)["model"]
+DEFAULT_TAGGER_MODEL["tok2vec"] = DEFAULT_TOK2VEC_MODEL
 
 
 @register("architectures", "fastnlp.Tagger.v1", "spacy.Tagger.v1", "spacy.Tagger.v2")

@@ -271,6 +271,9 @@ typedef struct {
     uint64_t* labels;      /* parser: gold label, 0 unknown */
     int* kid_starts;       /* parser: gold children of h are kids[kid_starts[h]..kid_starts[h+1]) */
     int* kids;             /* parser: ascending within each head */
+    int* sent_starts;      /* parser: FNLP_SENT_START / FNLP_SENT_INSIDE / FNLP_SENT_UNKNOWN
+                              per token (token 0 is ignored: it always starts one); never
+                              START where a known gold arc crosses the boundary */
     int* ner_actions;      /* NER: gold action per token, -1 missing */
     int* ner_label_ids;    /* NER: gold label index per token (-1 for OUT or missing) */
     int n_ner_labels;

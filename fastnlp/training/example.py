@@ -171,6 +171,33 @@ class Example:
                 starts[int(aligned[0])] = True
         return starts
 
+    def get_aligned_sent_start_values(self) -> List[Optional[bool]]:
+        """Per predicted token: True if it starts a reference sentence, False if it is
+        known not to, None if unknown (no sentence annotation on its reference token,
+        or it is unaligned). A token that is not the first piece of its reference token
+        is False; a token spanning several reference tokens takes the first one's value."""
+        n_x = len(self._x)
+        if not has_sents(self._y):
+            return [None] * n_x
+        ref = self._y.to_array(attr_ids.SENT_START).view(numpy.int64).copy()
+        ref[0] = 1
+        x2y, y2x = self.alignment.x2y, self.alignment.y2x
+        values: List[Optional[bool]] = [None] * n_x
+        nonempty = numpy.nonzero(x2y.lengths > 0)[0]
+        if len(nonempty) == 0:
+            return values
+        first_y = numpy.minimum.reduceat(x2y.data, x2y.starts[nonempty])
+        # Every y aligned to some x is a non-empty row of y2x.
+        y_rows = numpy.nonzero(y2x.lengths > 0)[0]
+        first_x = numpy.full(len(y2x), -1, dtype=numpy.int64)
+        first_x[y_rows] = numpy.minimum.reduceat(y2x.data, y2x.starts[y_rows])
+        for x, y in zip(nonempty.tolist(), first_y.tolist()):
+            if x != first_x[y]:
+                values[x] = False
+            elif ref[y] != 0:
+                values[x] = bool(ref[y] == 1)
+        return values
+
     def get_aligned_spans_x2y(self, x_spans: Iterable[Span], allow_overlap: bool = False) -> List[Span]:
         """Predicted-doc spans moved onto the reference's tokens (those that fit exactly)."""
         return _align_spans(self._y, x_spans, self.alignment.x2y, allow_overlap)

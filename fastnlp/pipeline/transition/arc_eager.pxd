@@ -1,6 +1,6 @@
 from libc.stdint cimport uint64_t
 
-from .transition_system cimport TransitionSystem
+from .transition_system cimport Gold, TransitionSystem
 
 
 cpdef enum ArcEagerAction:
@@ -16,3 +16,5 @@ cdef class ArcEager(TransitionSystem):
     cdef readonly uint64_t fallback_label
     cdef readonly bint projective_gold     # lift non-projective gold trees in init_gold
     cdef readonly set deco_labels          # hashes of labels carrying "||" decoration
+
+    cdef int fill_sent_starts(self, Gold gold, sent_starts) except -1

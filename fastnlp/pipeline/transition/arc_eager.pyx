@@ -21,11 +21,18 @@ always has a valid move (SHIFT while the buffer is not empty).
 
 Dynamic oracle (Goldberg & Nivre 2012/2013, arc-eager, with labels and BREAK): the loss
 of a final state is, over tokens with a known gold head, 1 if the predicted head differs
-(a root's head is itself), else 1 if the gold label is known and differs (roots: none).
-A move's cost is the number of gold arcs it makes unreachable (plus 1 for a wrong label
-on the arc it makes), which equals the rise of the least reachable loss because
-arc-eager is arc-decomposable. Facts the costs use: a token left of B0 without a head is
-on the stack; a gold arc with an unknown head (-1) or an unknown label costs nothing.
+(a root's head is itself), else 1 if the gold label is known and differs (roots: none);
+plus, over tokens i > 0 with a known gold sentence start, 1 if "a BREAK opened a
+sentence at i" differs from it. A move's cost is the number of gold arcs it makes
+unreachable (plus 1 for a wrong label on the arc it makes) plus the gold sentence
+starts it makes unreachable, which equals the rise of the least reachable loss: arc-eager
+is arc-decomposable, and the gold never has a sentence start that a known gold arc
+crosses (init_gold_arrays), so a BREAK at a gold start loses no gold arc and not
+breaking never loses one. Facts the costs use: a token left of B0 without a head is on
+the stack; a gold arc with an unknown head (-1) or an unknown label costs nothing;
+B0 can be opened as a sentence start only by a BREAK while B0 is B0 and the stack is
+not empty (SHIFT and RIGHT move B0 away; LEFT and REDUCE that empty the stack leave
+SHIFT as the only move); a gold INSIDE token is lost only by a BREAK before it.
 """
 from collections import Counter
 
@@ -35,7 +42,8 @@ from ...tokens.doc cimport Doc, set_children_from_heads
 from .nonproj import DELIMITER, deprojectivize_arrays, projectivize
 from .state cimport (FnlpGold, FnlpMove, FnlpState, State, fnlp_add_arc, fnlp_B,
                      fnlp_has_head, fnlp_pop, fnlp_push, fnlp_S, fnlp_set_sent_start,
-                     FNLP_NO_TOKEN)
+                     FNLP_NO_TOKEN, FNLP_SENT_INSIDE, FNLP_SENT_START,
+                     FNLP_SENT_UNKNOWN)
 from .transition_system cimport Gold, TransitionSystem
 from .transition_system import GoldError
 
@@ -74,6 +82,23 @@ cdef inline int n_headless_kids_before(const FnlpState* st, const FnlpGold* gold
     return n
 
 
+cdef inline int b0_gold_start(const FnlpState* st, const FnlpGold* gold) noexcept nogil:
+    """1 if B0 is a known gold sentence start (token 0 never counts: no BREAK can open it)."""
+    return 0 < st.b0 < st.length and gold.sent_starts[st.b0] == FNLP_SENT_START
+
+
+cdef inline int push_start_cost(const FnlpState* st, const FnlpGold* gold) noexcept nogil:
+    """Cost of moving B0 onto the stack (SHIFT, RIGHT): 1 if B0 is a gold sentence start
+    a BREAK could still open (the stack is not empty)."""
+    return st.stack_len > 0 and b0_gold_start(st, gold)
+
+
+cdef inline int pop_start_cost(const FnlpState* st, const FnlpGold* gold) noexcept nogil:
+    """Cost of popping S0 (REDUCE, LEFT): 1 if that empties the stack while B0 is a gold
+    sentence start (BREAK becomes invalid and only SHIFT is left)."""
+    return st.stack_len == 1 and b0_gold_start(st, gold)
+
+
 cdef inline int label_cost(const FnlpGold* gold, int child, uint64_t label) noexcept nogil:
     return gold.labels[child] != 0 and gold.labels[child] != label
 
@@ -92,10 +117,10 @@ cdef void shift_apply(FnlpState* st, const FnlpMove* move) noexcept nogil:
 
 cdef int shift_cost(const FnlpState* st, const FnlpGold* gold, const FnlpMove* move) noexcept nogil:
     """B0 can no longer take its gold head from the stack, nor its headless gold
-    children on the stack."""
+    children on the stack; a gold sentence start at B0 is lost if the stack is not empty."""
     cdef int b = st.b0
     cdef int h = gold.heads[b]
-    cdef int cost = n_headless_kids_before(st, gold, b, b)
+    cdef int cost = n_headless_kids_before(st, gold, b, b) + push_start_cost(st, gold)
     if 0 <= h < b and in_stack(st, h):
         cost += 1
     return cost
@@ -114,8 +139,9 @@ cdef void reduce_apply(FnlpState* st, const FnlpMove* move) noexcept nogil:
 
 
 cdef int reduce_cost(const FnlpState* st, const FnlpGold* gold, const FnlpMove* move) noexcept nogil:
-    """S0's gold children in the buffer are lost."""
-    return n_kids_from(gold, fnlp_S(st, 0), st.b0)
+    """S0's gold children in the buffer are lost; a gold sentence start at B0 too if S0 is
+    the only stack token."""
+    return n_kids_from(gold, fnlp_S(st, 0), st.b0) + pop_start_cost(st, gold)
 
 
 # LEFT-label ------------------------------------------------------------------------
@@ -133,11 +159,12 @@ cdef void left_apply(FnlpState* st, const FnlpMove* move) noexcept nogil:
 
 cdef int left_cost(const FnlpState* st, const FnlpGold* gold, const FnlpMove* move) noexcept nogil:
     """S0's gold children in the buffer are lost, and its gold head if that is a later
-    buffer token or S0 itself (a root); 1 more for a wrong label when B0 is the head."""
+    buffer token or S0 itself (a root); 1 more for a wrong label when B0 is the head;
+    a gold sentence start at B0 is lost if S0 is the only stack token."""
     cdef int s = fnlp_S(st, 0)
     cdef int b = st.b0
     cdef int h = gold.heads[s]
-    cdef int cost = n_kids_from(gold, s, b)
+    cdef int cost = n_kids_from(gold, s, b) + pop_start_cost(st, gold)
     if h == b:
         cost += label_cost(gold, s, move.label)
     elif h == s or h > b:
@@ -161,11 +188,11 @@ cdef void right_apply(FnlpState* st, const FnlpMove* move) noexcept nogil:
 cdef int right_cost(const FnlpState* st, const FnlpGold* gold, const FnlpMove* move) noexcept nogil:
     """B0's gold head is lost unless it is S0 (then 1 for a wrong label): if B0 is a gold
     root, its head is later in the buffer, or its head is deeper in the stack. B0's
-    headless gold children on the stack are lost too."""
+    headless gold children on the stack are lost too, and a gold sentence start at B0."""
     cdef int s = fnlp_S(st, 0)
     cdef int b = st.b0
     cdef int h = gold.heads[b]
-    cdef int cost = n_headless_kids_before(st, gold, b, b)
+    cdef int cost = n_headless_kids_before(st, gold, b, b) + push_start_cost(st, gold)
     if h == s:
         cost += label_cost(gold, b, move.label)
     elif h >= b:
@@ -196,8 +223,11 @@ cdef void break_apply(FnlpState* st, const FnlpMove* move) noexcept nogil:
 
 cdef int break_cost(const FnlpState* st, const FnlpGold* gold, const FnlpMove* move) noexcept nogil:
     """Every gold arc between the stack and the buffer is lost: gold children of stack
-    tokens in the buffer, and gold heads in the buffer of headless stack tokens."""
+    tokens in the buffer, and gold heads in the buffer of headless stack tokens; 1 more
+    if B0 is known not to start a gold sentence."""
     cdef int i, token, cost = 0
+    if gold.sent_starts[st.b0] == FNLP_SENT_INSIDE:
+        cost += 1
     for i in range(st.stack_len):
         token = st.stack[i]
         cost += n_kids_from(gold, token, st.b0)
@@ -268,16 +298,23 @@ cdef class ArcEager(TransitionSystem):
         return freqs
 
     def init_gold(self, example):
-        """Gold for an Example: its aligned (projectivized) parse, see init_gold_arrays."""
+        """Gold for an Example: its aligned (projectivized) parse, see init_gold_arrays.
+        Sentence starts come from the gold heads if the reference is parsed (its own
+        starts are derived from the trees then, and wrong where heads are missing), else
+        from the reference's sentence starts (example.get_aligned_sent_start_values)."""
         heads, deps = example.get_aligned_parse(projectivize=self.projective_gold)
-        return self.init_gold_arrays(heads, deps)
+        cdef Gold gold = self.init_gold_arrays(heads, deps)
+        if not example.reference.has_annotation("DEP"):
+            self.fill_sent_starts(gold, example.get_aligned_sent_start_values())
+        return gold
 
-    def init_gold_arrays(self, heads, labels):
+    def init_gold_arrays(self, heads, labels, sent_starts=None):
         """Gold from absolute heads and label strings per token. None (or an empty
         label with the token as its own head) marks a missing annotation; a token that
         is its own head with a label is a root. Gold labels outside the label set
         count as FALLBACK_LABEL (counted in gold.n_unknown_labels). Raises GoldError for
-        a head outside the doc or a cycle."""
+        a head outside the doc or a cycle. sent_starts (optional, per token: True/1
+        starts a sentence, False/-1 does not, None/0 unknown): see fill_sent_starts."""
         cdef int n = len(heads)
         if len(labels) != n:
             raise GoldError(f"gold: {n} heads but {len(labels)} labels")
@@ -322,11 +359,57 @@ cdef class ArcEager(TransitionSystem):
             if h != FNLP_NO_TOKEN and h != i:
                 gold.c.kids[fill_k[h]] = i
                 fill_k[h] += 1
+        self.fill_sent_starts(gold, sent_starts)
         return gold
+
+    cdef int fill_sent_starts(self, Gold gold, sent_starts) except -1:
+        """Gold sentence start of each token i > 0 (gold.c.heads must be filled): INSIDE
+        if a known gold arc crosses the boundary before i (this wins over sent_starts,
+        so the gold stays consistent); else sent_starts[i] where known; else START if
+        every head is known (then i starts a tree); else UNKNOWN."""
+        cdef int n = gold.c.length
+        if sent_starts is not None and len(sent_starts) != n:
+            raise GoldError(f"gold: {n} heads but {len(sent_starts)} sentence starts")
+        # crossed[i] > 0: some known arc spans the boundary between i - 1 and i.
+        crossed = [0] * (n + 1)
+        cdef int i, h, low, high, n_crossing = 0
+        for i in range(n):
+            h = gold.c.heads[i]
+            if h != FNLP_NO_TOKEN and h != i:
+                low, high = (h, i) if h < i else (i, h)
+                crossed[low + 1] += 1
+                crossed[high + 1] -= 1
+        for i in range(n):
+            n_crossing += crossed[i]
+            value = sent_starts[i] if sent_starts is not None else None
+            if i == 0:
+                gold.c.sent_starts[i] = FNLP_SENT_UNKNOWN
+            elif n_crossing > 0:
+                gold.c.sent_starts[i] = FNLP_SENT_INSIDE
+            elif value is True or (value is not None and value is not False and value == 1):
+                gold.c.sent_starts[i] = FNLP_SENT_START
+            elif value is False or (value is not None and value == -1):
+                gold.c.sent_starts[i] = FNLP_SENT_INSIDE
+            elif gold.n_missing == 0:
+                gold.c.sent_starts[i] = FNLP_SENT_START
+            else:
+                gold.c.sent_starts[i] = FNLP_SENT_UNKNOWN
+        return 0
+
+    def gold_sent_starts(self, Gold gold):
+        """The gold's sentence starts per token: True, False or None (unknown)."""
+        return [None if gold.c.sent_starts[i] == FNLP_SENT_UNKNOWN
+                else gold.c.sent_starts[i] == FNLP_SENT_START for i in range(gold.c.length)]
 
     def loss(self, State state, Gold gold):
         """Loss of a final state against gold (see the module docstring)."""
         cdef int i, n_wrong = 0
+        cdef bint opened
+        for i in range(1, state.c.length):
+            if gold.c.sent_starts[i] == FNLP_SENT_UNKNOWN:
+                continue
+            opened = state.c.sent_starts[i] == FNLP_SENT_START
+            n_wrong += opened != (gold.c.sent_starts[i] == FNLP_SENT_START)
         for i in range(state.c.length):
             if gold.c.heads[i] == FNLP_NO_TOKEN:
                 continue

@@ -40,6 +40,7 @@ cdef extern from "fastnlp_state.h" nogil:
         uint64_t* labels
         int* kid_starts
         int* kids
+        int* sent_starts
         int* ner_actions
         int* ner_label_ids
         int n_ner_labels

@@ -38,7 +38,9 @@ cdef class Gold:
         self.c.labels = <uint64_t*>calloc(n, sizeof(uint64_t))
         self.c.kid_starts = <int*>calloc(n + 1, sizeof(int))
         self.c.kids = <int*>calloc(n, sizeof(int))
-        if not self.c.heads or not self.c.labels or not self.c.kid_starts or not self.c.kids:
+        self.c.sent_starts = <int*>calloc(n, sizeof(int))   # 0: FNLP_SENT_UNKNOWN
+        if not self.c.heads or not self.c.labels or not self.c.kid_starts or not self.c.kids \
+                or not self.c.sent_starts:
             raise MemoryError()
         return 0
 
@@ -59,6 +61,7 @@ cdef class Gold:
         free(self.c.labels)
         free(self.c.kid_starts)
         free(self.c.kids)
+        free(self.c.sent_starts)
         free(self.c.ner_actions)
         free(self.c.ner_label_ids)
         free(self.c.ner_future)

@@ -55,7 +55,7 @@ def test_costs_on_hand_built_tree(system):
     assert costs["LEFT-det"] == 0 and costs["LEFT-obj"] == 1      # wrong label
     assert costs["SHIFT"] == 1                        # the loses its head cat
     assert costs["RIGHT-det"] == 2                    # the <- cat lost, cat's head saw lost
-    assert costs["BREAK"] == 1
+    assert costs["BREAK"] == 2                        # the <- cat lost; cat starts no sentence
     state = at(system, 5, ["SHIFT", "LEFT-det", "SHIFT"])   # stack [cat], buffer saw a dog
     costs = system.costs(state, gold)
     assert costs["LEFT-nsubj"] == 0 and costs["SHIFT"] == 1
@@ -64,7 +64,7 @@ def test_costs_on_hand_built_tree(system):
     costs = system.costs(state, gold)                 # stack [saw], buffer a dog
     assert costs["SHIFT"] == 0 and costs["RIGHT-obj"] == 1    # a's head dog lost
     assert costs["LEFT-det"] == 2                     # saw becomes a child; dog lost
-    assert costs["BREAK"] == 1                        # saw -> dog lost
+    assert costs["BREAK"] == 2                        # saw -> dog lost; a starts no sentence
 
 
 def test_reduce_cost_counts_buffer_children(system):
@@ -122,7 +122,11 @@ def test_break_splits_sentences(system):
     # Across the boundary: arcs cost, BREAK is free; after BREAK, no arc crosses.
     state = at(system, 5, ["SHIFT", "LEFT-nsubj", "SHIFT"])
     costs = system.costs(state, gold)
-    assert costs["BREAK"] == 0 and costs["RIGHT-obj"] == 1 and costs["LEFT-nsubj"] == 1
+    assert costs["BREAK"] == 0
+    # LEFT: b loses its root status, and the emptied stack leaves c no BREAK.
+    assert costs["LEFT-nsubj"] == 2
+    # Moving c onto the stack loses its sentence start (and RIGHT also c's head d).
+    assert costs["SHIFT"] == 1 and costs["RIGHT-obj"] == 2
     system.apply(state, "BREAK")
     assert state.stack == [] and state.heads[1] == 1 and system.valid_moves(state) == ["SHIFT"]
 
@@ -204,3 +208,108 @@ def test_labels_from_examples_with_min_freq():
     assert system.labels == ["dep", "det", "obj"]
     assert system.label_freqs["rare"] == 1
     assert system.add_label("rare") and "LEFT-rare" in system.move_names
+
+
+# Gold sentence starts -------------------------------------------------------------
+
+def test_sentence_starts_only_teach_break(system):
+    """No heads, sentence starts "a b | c | d e": BREAK is the only zero-cost move at a
+    start, and costs 1 inside a sentence."""
+    none = [None] * 5
+    gold = system.init_gold_arrays(none, none, [True, False, True, True, False])
+    assert system.gold_sent_starts(gold) == [None, False, True, True, False]
+    state = at(system, 5, ["SHIFT"])                  # B0 = b (inside)
+    costs = system.costs(state, gold)
+    assert costs["BREAK"] == 1 and costs["SHIFT"] == 0 and costs["RIGHT-obj"] == 0
+    state = at(system, 5, ["SHIFT", "SHIFT"])         # B0 = c (a start)
+    costs = system.costs(state, gold)
+    assert costs["BREAK"] == 0
+    assert costs["SHIFT"] == 1 and costs["RIGHT-obj"] == 1 and costs["LEFT-obj"] == 0
+    state = at(system, 5, [])
+    names = system.follow_oracle(state, gold)
+    assert names.count("BREAK") == 2
+    assert state.sent_starts == [False, False, True, True, False]
+    assert system.loss(state, gold) == 0
+
+
+def test_emptying_the_stack_at_a_start_costs(system):
+    # "a b | c": b -> ... no heads known; a's head is b.
+    gold = system.init_gold_arrays([1, None, None], ["det", None, None], [1, -1, 1])
+    state = at(system, 3, ["SHIFT", "LEFT-det", "SHIFT"])    # stack [b], B0 = c
+    costs = system.costs(state, gold)
+    assert costs["LEFT-obj"] == 1 and costs["BREAK"] == 0
+    state = at(system, 3, ["SHIFT", "RIGHT-obj"])             # stack [a, b], B0 = c
+    assert system.costs(state, gold)["REDUCE"] == 0          # a stays on the stack
+    system.apply(state, "REDUCE")                             # stack [a]
+    # a's gold head b was lost by RIGHT already; LEFT would empty the stack.
+    assert system.costs(state, gold)["LEFT-obj"] == 1
+
+
+def test_start_already_lost_costs_nothing_more(system):
+    gold = system.init_gold_arrays([None] * 3, [None] * 3, [1, 1, 1])
+    state = at(system, 3, ["SHIFT", "SHIFT"])                 # start at b lost
+    system.apply(state, "RIGHT-obj")                          # start at c lost
+    assert state.is_final and system.loss(state, gold) == 2
+    state = at(system, 3, ["SHIFT", "BREAK"])                 # empty stack, B0 = b
+    assert system.costs(state, gold) == {"SHIFT": 0}
+
+
+def test_known_arcs_win_over_sentence_starts(system):
+    # "a b c" with a -> c: a start at b or c would split the arc; b's start stays unknown
+    # only where no known arc crosses.
+    gold = system.init_gold_arrays([0, None, 0], ["ROOT", None, "obj"], [1, 1, 1])
+    assert system.gold_sent_starts(gold) == [None, False, False]
+    gold = system.init_gold_arrays([0, None, 2], ["ROOT", None, "ROOT"], [1, 1, 0])
+    assert system.gold_sent_starts(gold) == [None, True, None]
+    # All heads known and no start given: trees start sentences.
+    gold = system.init_gold_arrays([1, 1, 2], ["det", "ROOT", "ROOT"])
+    assert system.gold_sent_starts(gold) == [None, False, True]
+    with pytest.raises(GoldError, match="sentence starts"):
+        system.init_gold_arrays([1, 1], ["det", "ROOT"], [True])
+
+
+def test_gold_from_example_sentence_starts():
+    vocab = Vocab()
+    words = ["Hi", ".", "Bye", "."]
+    eg = Example.from_dict(Doc(vocab, words=words), {"sent_starts": [1, -1, 1, 0]})
+    assert eg.get_aligned_sent_start_values() == [True, False, True, None]
+    system = ArcEager(vocab.strings, LABELS)
+    gold = system.init_gold(eg)
+    assert system.gold_sent_starts(gold) == [None, False, True, None]
+    state = system.init_state(4)
+    system.follow_oracle(state, gold)
+    assert state.sent_starts[:3] == [False, False, True]     # token 3: unknown, free
+    # Parsed reference: starts from the trees. Split tokens: the second piece is False.
+    ref = Doc(vocab, words=["ab", "c"], heads=[0, 1], deps=["ROOT", "ROOT"])
+    eg = Example(Doc(vocab, words=["a", "b", "c"], spaces=[False, True, False]), ref)
+    assert eg.get_aligned_sent_start_values() == [True, False, True]
+    assert Example(Doc(vocab, words=words), Doc(vocab, words=words)) \
+        .get_aligned_sent_start_values() == [None] * 4
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_random_sentence_starts_loss_equals_cost(seed):
+    """As test_random_wrong_moves_then_oracle_loss_equals_cost, with gold sentence
+    starts: the true ones, random ones, partly unknown, with or without heads."""
+    rng = random.Random(seed)
+    system = ArcEager(StringStore(), LABELS)
+    for _ in range(300):
+        n = rng.randrange(1, 15)
+        heads = random_doc_tree(rng, n, rng.randrange(1, min(n, 4) + 1))
+        labels = random_labels(rng, heads, LABELS)
+        starts = [i == 0 or all(not (min(h, c) < i <= max(h, c)) for c, h in enumerate(heads))
+                  for i in range(n)]
+        if rng.random() < 0.3:
+            starts = [rng.choice([True, False]) for _ in range(n)]
+        starts = [None if rng.random() < 0.2 else s for s in starts]
+        mode = rng.random()
+        if mode < 0.3:
+            heads, labels = [None] * n, [None] * n
+        elif mode < 0.6:
+            for i in range(n):
+                if rng.random() < 0.25:
+                    heads[i] = None
+        gold = system.init_gold_arrays(heads, labels, starts)
+        state = system.init_state(n)
+        total = run_random_then_oracle(rng, system, gold, state, rng.randrange(0, 2 * n + 1))
+        assert system.loss(state, gold) == total, (heads, labels, starts)

@@ -23,6 +23,7 @@
 #define FNLP_SENT_START 1
 #define FNLP_SENT_INSIDE (-1)
 #define FNLP_SENT_UNKNOWN 0
+#define FNLP_FLAG_SPACE 1      /* token_flags bit: the token is whitespace */
 
 typedef struct {
     int start;
@@ -43,6 +44,9 @@ typedef struct {
     int* lkids;            /* length x FNLP_MAX_KIDS: leftmost child first */
     int* rkids;            /* length x FNLP_MAX_KIDS: rightmost child first */
     int* sent_starts;      /* FNLP_SENT_START where a BREAK opened a sentence */
+    uint8_t* token_flags;  /* per token FNLP_FLAG_* bits from the doc (fnlp_set_space);
+                              not cleared by fnlp_state_reset: they describe the doc */
+    int last_word;         /* last token that is not whitespace, or -1 */
     FnlpEntity* ents;
     int n_ents;
     int ent_start;         /* start of the open entity, or -1 */
@@ -88,11 +92,13 @@ static inline int fnlp_state_init(FnlpState* st, int length, int offset) {
     st->rkids = (int*)malloc(n * FNLP_MAX_KIDS * sizeof(int));
     st->sent_starts = (int*)malloc(n * sizeof(int));
     st->ents = (FnlpEntity*)malloc(n * sizeof(FnlpEntity));
+    st->token_flags = (uint8_t*)calloc(n, sizeof(uint8_t));
     if (!st->stack || !st->heads || !st->labels || !st->n_left || !st->n_right
-            || !st->lkids || !st->rkids || !st->sent_starts || !st->ents) {
+            || !st->lkids || !st->rkids || !st->sent_starts || !st->ents || !st->token_flags) {
         fnlp_state_free(st);
         return -1;
     }
+    st->last_word = length - 1;
     fnlp_state_reset(st);
     return 0;
 }
@@ -107,6 +113,8 @@ static inline void fnlp_state_free(FnlpState* st) {
     free(st->rkids);
     free(st->sent_starts);
     free(st->ents);
+    free(st->token_flags);
+    st->token_flags = NULL;
     st->stack = NULL;
     st->heads = NULL;
     st->labels = NULL;
@@ -136,6 +144,8 @@ static inline void fnlp_state_copy(FnlpState* dst, const FnlpState* src) {
     memcpy(dst->rkids, src->rkids, n * FNLP_MAX_KIDS * sizeof(int));
     memcpy(dst->sent_starts, src->sent_starts, n * sizeof(int));
     memcpy(dst->ents, src->ents, n * sizeof(FnlpEntity));
+    memcpy(dst->token_flags, src->token_flags, n * sizeof(uint8_t));
+    dst->last_word = src->last_word;
 }
 
 /* ---- Stack and buffer ------------------------------------------------------------ */
@@ -243,6 +253,28 @@ static inline void fnlp_set_sent_start(FnlpState* st, int i) {
     if (i >= 0 && i < st->length) st->sent_starts[i] = FNLP_SENT_START;
 }
 
+/* ---- Token flags (from the doc) ------------------------------------------------- */
+
+static inline int fnlp_is_space(const FnlpState* st, int i) {
+    return i >= 0 && i < st->length && (st->token_flags[i] & FNLP_FLAG_SPACE) != 0;
+}
+
+/* Mark token i as whitespace or not, keeping last_word up to date. */
+static inline void fnlp_set_space(FnlpState* st, int i, int is_space) {
+    if (i < 0 || i >= st->length) return;
+    if (is_space) {
+        st->token_flags[i] |= FNLP_FLAG_SPACE;
+        if (i == st->last_word) {
+            int j = i - 1;
+            while (j >= 0 && (st->token_flags[j] & FNLP_FLAG_SPACE)) j--;
+            st->last_word = j;
+        }
+    } else {
+        st->token_flags[i] &= (uint8_t)~FNLP_FLAG_SPACE;
+        if (i > st->last_word) st->last_word = i;
+    }
+}
+
 static inline int fnlp_entity_is_open(const FnlpState* st) { return st->ent_start != FNLP_NO_TOKEN; }
 
 static inline void fnlp_open_entity(FnlpState* st, int start, uint64_t label) {
@@ -278,6 +310,8 @@ typedef struct {
     int* ner_label_ids;    /* NER: gold label index per token (-1 for OUT or missing) */
     int n_ner_labels;
     int* ner_future;       /* NER: (length + 1) x (n_ner_labels + 1) least future loss */
+    int* ner_is_space;     /* NER: 1 where the token is whitespace (as the state's flags) */
+    int ner_last_word;     /* NER: last token that is not whitespace, or -1 */
 } FnlpGold;
 
 struct FnlpMove;

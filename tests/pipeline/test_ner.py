@@ -158,3 +158,18 @@ def test_ner_on_empty_docs(trained):
     assert _ents(trained("")) == []
     docs = list(trained.pipe(["", "Anna lives in Berlin", ""]))
     assert _ents(docs[1]) == [("Anna", "PER"), ("Berlin", "LOC")]
+
+
+def test_no_entity_starts_or_ends_on_whitespace():
+    """Even taught entities over whitespace, the recognizer cannot predict one there."""
+    nlp = make_nlp("ner")
+    examples = ner_examples(nlp)
+    for text in ("   ", "\n\n"):
+        examples.append(Example.from_dict(nlp.make_doc(text),
+                                          {"entities": [(0, len(text), "LOC")]}))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        train(nlp, examples, 30)
+    assert _ents(nlp("   ")) == [] and _ents(nlp("\n\n")) == []
+    for doc in nlp.pipe(["Anna lives in Berlin \n\n", "\n Berlin"]):
+        assert not any(ent[0].is_space or ent[-1].is_space for ent in doc.ents)

@@ -5,8 +5,8 @@ from libc.stdlib cimport calloc, free
 cimport numpy as np
 import numpy
 
-from .state cimport (State, fnlp_is_final, fnlp_state_copy, fnlp_state_free,
-                     fnlp_state_init)
+from .state cimport (State, fill_token_flags, fnlp_is_final, fnlp_state_copy,
+                     fnlp_state_free, fnlp_state_init)
 from .features cimport fill_context
 from .transition_system cimport Gold
 
@@ -42,6 +42,7 @@ cdef class StateBatch:
             if fnlp_state_init(&self.states_b[b], len(doc), offset) != 0:
                 raise MemoryError()
             self.n_ready += 1
+            fill_token_flags(&self.states_b[b], doc)
             offset += len(doc)
         self.n_tokens = offset
         self.gold_refs = []

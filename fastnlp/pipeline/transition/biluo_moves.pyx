@@ -3,20 +3,26 @@
 
 Each move decides the tag of B0 and advances the buffer:
 
-  B-label   open an entity of `label` at B0 (valid: none open, B0 is not the last token)
-  I-label   B0 continues the open entity (valid: one of `label` is open, B0 not last)
-  L-label   B0 ends the open entity (valid: one of `label` is open)
-  U-label   B0 alone is an entity (valid: none open)
+  B-label   open an entity of `label` at B0 (valid: none open, B0 is not whitespace, a
+            word (non-whitespace token) follows B0)
+  I-label   B0 continues the open entity (valid: one of `label` is open, a word
+            follows B0)
+  L-label   B0 ends the open entity (valid: one of `label` is open, B0 is not whitespace)
+  U-label   B0 alone is an entity (valid: none open, B0 is not whitespace)
   O         B0 is outside any entity (valid: none open)
 
-So every move sequence is well-formed BILUO, and a non-final state always has a valid
-move (O, or L of the open label).
+So every move sequence is well-formed BILUO, no entity starts or ends on a whitespace
+token (whitespace inside an entity is allowed), and a non-final state always has a
+valid move: O if no entity is open; else a word is at or after B0 (the B or I that
+moved past the previous token needed one), so L if B0 is a word, else I. Without a doc
+(init_state(length)) no token is whitespace and "a word follows" is "B0 is not last".
 
 Oracle. The loss of a final state is the number of tokens whose BILUO tag differs from
 a known gold tag ("-"/missing tokens never count). Because the validity of later tags
 depends only on (position, open label), the least loss still reachable from a state is
 a table f[i, s] (s = 0: no entity open, 1 + k: label k open) computed once per gold by
-dynamic programming from the end. The cost of a move at (i, s) that gives tag t and
+dynamic programming from the end, with the same validity (the gold knows the
+whitespace tokens: init_gold_tags(tags, spaces)). The cost of a move at (i, s) that gives tag t and
 leads to s' is [t != gold[i]] + f[i + 1, s'] - f[i, s]: exact for any state, with
 missing and partial annotation, and for ill-formed gold sequences too.
 """
@@ -24,7 +30,8 @@ from collections import Counter
 
 from ...tokens.doc cimport Doc
 from .state cimport (FnlpGold, FnlpMove, FnlpState, State, fnlp_advance,
-                     fnlp_close_entity, fnlp_entity_is_open, fnlp_open_entity)
+                     fnlp_close_entity, fnlp_entity_is_open, fnlp_is_space,
+                     fnlp_open_entity)
 from .transition_system cimport Gold, TransitionSystem
 from .transition_system import GoldError
 
@@ -56,8 +63,13 @@ cdef inline int move_cost(const FnlpState* st, const FnlpGold* gold, int action,
     return mismatch(gold, i, action, label_id) + future(gold, i + 1, s_next) - future(gold, i, s)
 
 
-cdef inline bint has_next(const FnlpState* st) noexcept nogil:
-    return st.b0 + 1 < st.length
+cdef inline bint word_follows(const FnlpState* st) noexcept nogil:
+    """A non-whitespace token follows B0 (an entity opened or continued at B0 can end)."""
+    return st.b0 < st.last_word
+
+
+cdef inline bint b0_is_word(const FnlpState* st) noexcept nogil:
+    return not fnlp_is_space(st, st.b0)
 
 
 cdef inline bint open_with(const FnlpState* st, const FnlpMove* move) noexcept nogil:
@@ -67,8 +79,9 @@ cdef inline bint open_with(const FnlpState* st, const FnlpMove* move) noexcept n
 # BEGIN -----------------------------------------------------------------------------
 
 cdef int begin_valid(const FnlpState* st, const FnlpMove* move) noexcept nogil:
-    """Valid if no entity is open and B0 is not the last token."""
-    return st.b0 < st.length and not fnlp_entity_is_open(st) and has_next(st)
+    """Valid if no entity is open, B0 is not whitespace and a word follows it."""
+    return (st.b0 < st.length and not fnlp_entity_is_open(st) and b0_is_word(st)
+            and word_follows(st))
 
 
 cdef void begin_apply(FnlpState* st, const FnlpMove* move) noexcept nogil:
@@ -85,8 +98,8 @@ cdef int begin_cost(const FnlpState* st, const FnlpGold* gold, const FnlpMove* m
 # IN --------------------------------------------------------------------------------
 
 cdef int in_valid(const FnlpState* st, const FnlpMove* move) noexcept nogil:
-    """Valid if an entity of the label is open and B0 is not the last token."""
-    return st.b0 < st.length and open_with(st, move) and has_next(st)
+    """Valid if an entity of the label is open and a word follows B0."""
+    return st.b0 < st.length and open_with(st, move) and word_follows(st)
 
 
 cdef void in_apply(FnlpState* st, const FnlpMove* move) noexcept nogil:
@@ -102,8 +115,8 @@ cdef int in_cost(const FnlpState* st, const FnlpGold* gold, const FnlpMove* move
 # LAST ------------------------------------------------------------------------------
 
 cdef int last_valid(const FnlpState* st, const FnlpMove* move) noexcept nogil:
-    """Valid if an entity of the label is open."""
-    return st.b0 < st.length and open_with(st, move)
+    """Valid if an entity of the label is open and B0 is not whitespace."""
+    return st.b0 < st.length and open_with(st, move) and b0_is_word(st)
 
 
 cdef void last_apply(FnlpState* st, const FnlpMove* move) noexcept nogil:
@@ -120,8 +133,8 @@ cdef int last_cost(const FnlpState* st, const FnlpGold* gold, const FnlpMove* mo
 # UNIT ------------------------------------------------------------------------------
 
 cdef int unit_valid(const FnlpState* st, const FnlpMove* move) noexcept nogil:
-    """Valid if no entity is open."""
-    return st.b0 < st.length and not fnlp_entity_is_open(st)
+    """Valid if no entity is open and B0 is not whitespace."""
+    return st.b0 < st.length and not fnlp_entity_is_open(st) and b0_is_word(st)
 
 
 cdef void unit_apply(FnlpState* st, const FnlpMove* move) noexcept nogil:
@@ -154,33 +167,41 @@ cdef int out_cost(const FnlpState* st, const FnlpGold* gold, const FnlpMove* mov
 
 
 cdef void fill_future(FnlpGold* gold) noexcept nogil:
-    """f[i, s]: least loss of tags i..n-1 from state s (see the module docstring)."""
+    """f[i, s]: least loss of tags i..n-1 from state s (see the module docstring), over
+    the moves valid at i (the validity rules of the moves above)."""
     cdef int n = gold.length
     cdef int L = gold.n_ner_labels
     cdef int S = L + 1
     cdef int i, s, k, best, value
+    cdef bint word, follows
     for s in range(S):
         gold.ner_future[n * S + s] = 0 if s == 0 else UNREACHABLE
     for i in range(n - 1, -1, -1):
-        # No entity open: O, U-k, or B-k if a next token exists.
+        word = not gold.ner_is_space[i]
+        follows = i < gold.ner_last_word
+        # No entity open: O; U-k if i is a word; B-k if a word also follows.
         best = mismatch(gold, i, OUT, -1) + gold.ner_future[(i + 1) * S]
         for k in range(L):
+            if not word:
+                break
             value = mismatch(gold, i, UNIT, k) + gold.ner_future[(i + 1) * S]
             if value < best:
                 best = value
-            if i + 1 < n:
+            if follows:
                 value = mismatch(gold, i, BEGIN, k) + gold.ner_future[(i + 1) * S + 1 + k]
                 if value < best:
                     best = value
         gold.ner_future[i * S] = best
-        # Label k open: L-k, or I-k if a next token exists.
+        # Label k open: L-k if i is a word, I-k if a word follows (neither: unreachable).
         for k in range(L):
-            best = mismatch(gold, i, LAST, k) + gold.ner_future[(i + 1) * S]
-            if i + 1 < n:
+            best = UNREACHABLE
+            if word:
+                best = mismatch(gold, i, LAST, k) + gold.ner_future[(i + 1) * S]
+            if follows:
                 value = mismatch(gold, i, IN, k) + gold.ner_future[(i + 1) * S + 1 + k]
                 if value < best:
                     best = value
-            gold.ner_future[i * S + 1 + k] = best
+            gold.ner_future[i * S + 1 + k] = min(best, UNREACHABLE)
 
 
 def tags_from_spans(int length, spans):
@@ -236,18 +257,28 @@ cdef class BiluoMoves(TransitionSystem):
         return freqs
 
     def init_gold(self, example):
-        """Gold from an Example's aligned BILUO tags ("-" where missing or misaligned)."""
-        return self.init_gold_tags(example.get_aligned_ner())
+        """Gold from an Example's aligned BILUO tags ("-" where missing or misaligned)
+        and its predicted doc's whitespace tokens."""
+        return self.init_gold_tags(example.get_aligned_ner(),
+                                   [token.is_space for token in example.predicted])
 
-    def init_gold_tags(self, tags):
+    def init_gold_tags(self, tags, spaces=None):
         """Gold from BILUO tags per token; "-", "" or None are missing. A tag with a
-        label outside the label set counts as missing (gold.n_unknown_labels). Raises
-        GoldError for a tag that is not O or [BILU]-label."""
+        label outside the label set counts as missing (gold.n_unknown_labels). spaces
+        (optional): whether each token is whitespace, as the states will have it.
+        Raises GoldError for a tag that is not O or [BILU]-label."""
         cdef int n = len(tags)
+        if spaces is not None and len(spaces) != n:
+            raise GoldError(f"gold: {n} tags but {len(spaces)} whitespace flags")
         cdef Gold gold = Gold()
-        gold.alloc_ner(n, len(self.labels))
-        label_ids = {label: k for k, label in enumerate(self.labels)}
         cdef int i
+        gold.alloc_ner(n, len(self.labels))
+        gold.c.ner_last_word = -1
+        for i in range(n):
+            gold.c.ner_is_space[i] = bool(spaces[i]) if spaces is not None else 0
+            if not gold.c.ner_is_space[i]:
+                gold.c.ner_last_word = i
+        label_ids = {label: k for k, label in enumerate(self.labels)}
         for i, tag in enumerate(tags):
             gold.c.ner_label_ids[i] = -1
             if tag in MISSING_TAGS:

@@ -1,7 +1,7 @@
 # The transition state in C (include/fastnlp_state.h): the contract every transition
 # system, the batch and the decoder share. All functions are inline C, nogil, and cannot
 # fail except fnlp_state_init (returns -1 when out of memory).
-from libc.stdint cimport uint64_t
+from libc.stdint cimport uint8_t, uint64_t
 
 
 cdef extern from "fastnlp_state.h" nogil:
@@ -10,6 +10,7 @@ cdef extern from "fastnlp_state.h" nogil:
     int FNLP_SENT_START
     int FNLP_SENT_INSIDE
     int FNLP_SENT_UNKNOWN
+    int FNLP_FLAG_SPACE
 
     ctypedef struct FnlpEntity:
         int start
@@ -29,6 +30,8 @@ cdef extern from "fastnlp_state.h" nogil:
         int* lkids
         int* rkids
         int* sent_starts
+        uint8_t* token_flags
+        int last_word
         FnlpEntity* ents
         int n_ents
         int ent_start
@@ -45,6 +48,8 @@ cdef extern from "fastnlp_state.h" nogil:
         int* ner_label_ids
         int n_ner_labels
         int* ner_future
+        int* ner_is_space
+        int ner_last_word
 
     cdef struct FnlpMove
 
@@ -83,6 +88,8 @@ cdef extern from "fastnlp_state.h" nogil:
     void fnlp_add_arc(FnlpState* st, int h, int c, uint64_t label) noexcept
     void fnlp_del_arc(FnlpState* st, int c) noexcept
     void fnlp_set_sent_start(FnlpState* st, int i) noexcept
+    int fnlp_is_space(const FnlpState* st, int i) noexcept
+    void fnlp_set_space(FnlpState* st, int i, int is_space) noexcept
     int fnlp_entity_is_open(const FnlpState* st) noexcept
     void fnlp_open_entity(FnlpState* st, int start, uint64_t label) noexcept
     void fnlp_close_entity(FnlpState* st, int last) noexcept
@@ -93,3 +100,8 @@ cdef class State:
     StateBatch, which owns its states without a Python object each)."""
     cdef FnlpState c
     cdef bint ready
+
+
+# Mark st's whitespace tokens from doc (a fastnlp Doc of st.length tokens). Returns 0, or
+# -1 with ValueError if the lengths differ.
+cdef int fill_token_flags(FnlpState* st, object doc) except -1

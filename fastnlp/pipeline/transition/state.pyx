@@ -1,7 +1,20 @@
 """State: a Python view of one FnlpState, for tests and debugging."""
+from ...attrs cimport IS_SPACE
+from ...lexeme cimport lex_check_flag
+from ...tokens.doc cimport Doc
 from .state cimport (fnlp_B, fnlp_H, fnlp_L, fnlp_R, fnlp_S, fnlp_add_arc, fnlp_del_arc,
-                     fnlp_is_final, fnlp_n_L, fnlp_n_R, fnlp_pop, fnlp_push,
+                     fnlp_is_final, fnlp_is_space, fnlp_set_space, fnlp_n_L, fnlp_n_R, fnlp_pop, fnlp_push,
                      fnlp_state_copy, fnlp_state_free, fnlp_state_init, FNLP_SENT_START)
+
+
+cdef int fill_token_flags(FnlpState* st, object doc_obj) except -1:
+    cdef Doc doc = doc_obj
+    cdef int i
+    if doc.length != st.length:
+        raise ValueError(f"fill_token_flags: doc has {doc.length} tokens, state {st.length}")
+    for i in range(st.length):
+        fnlp_set_space(st, i, lex_check_flag(doc.c[i].lex, IS_SPACE))
+    return 0
 
 
 cdef class State:
@@ -77,6 +90,18 @@ cdef class State:
     @property
     def sent_starts(self):
         return [self.c.sent_starts[i] == FNLP_SENT_START for i in range(self.c.length)]
+
+    @property
+    def spaces(self):
+        """Whether each token is whitespace (from the doc; all False without one)."""
+        return [bool(fnlp_is_space(&self.c, i)) for i in range(self.c.length)]
+
+    def set_spaces(self, spaces):
+        """Mark whitespace tokens by hand (tests); init_state(doc) fills them."""
+        if len(spaces) != self.c.length:
+            raise ValueError(f"set_spaces: {len(spaces)} values for {self.c.length} tokens")
+        for i, value in enumerate(spaces):
+            fnlp_set_space(&self.c, i, bool(value))
 
     @property
     def entities(self):

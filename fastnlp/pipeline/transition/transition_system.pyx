@@ -12,7 +12,7 @@ from libc.stdint cimport uint64_t
 from libc.stdlib cimport calloc, free, malloc
 
 from .features import templates_for
-from .state cimport State, fnlp_is_final
+from .state cimport State, fill_token_flags, fnlp_is_final
 
 # Costs of invalid moves in set_costs (never chosen: valid_m says they are invalid).
 cdef float INVALID_COST = 1e9
@@ -52,7 +52,10 @@ cdef class Gold:
         self.c.ner_actions = <int*>calloc(n, sizeof(int))
         self.c.ner_label_ids = <int*>calloc(n, sizeof(int))
         self.c.ner_future = <int*>calloc(n * (n_labels + 1), sizeof(int))
-        if not self.c.ner_actions or not self.c.ner_label_ids or not self.c.ner_future:
+        self.c.ner_is_space = <int*>calloc(n, sizeof(int))
+        self.c.ner_last_word = length - 1
+        if not self.c.ner_actions or not self.c.ner_label_ids or not self.c.ner_future \
+                or not self.c.ner_is_space:
             raise MemoryError()
         return 0
 
@@ -65,6 +68,7 @@ cdef class Gold:
         free(self.c.ner_actions)
         free(self.c.ner_label_ids)
         free(self.c.ner_future)
+        free(self.c.ner_is_space)
 
 
 cdef class TransitionSystem:
@@ -282,8 +286,12 @@ cdef class TransitionSystem:
                 for m in range(self.n_moves) if self.c[m].is_valid(&state.c, &self.c[m])}
 
     def init_state(self, doc_or_length, offset=0):
-        n = doc_or_length if isinstance(doc_or_length, int) else len(doc_or_length)
-        return State(n, offset)
+        """A fresh state over a doc (its whitespace tokens marked) or a length."""
+        if isinstance(doc_or_length, int):
+            return State(doc_or_length, offset)
+        cdef State state = State(len(doc_or_length), offset)
+        fill_token_flags(&state.c, doc_or_length)
+        return state
 
     def follow_oracle(self, State state, Gold gold):
         """Apply first zero-cost moves until final; returns their names."""

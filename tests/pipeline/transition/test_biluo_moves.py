@@ -1,9 +1,10 @@
 """BILUO moves: validity, costs with missing and partial annotation, the oracle."""
 import random
 
+import numpy
 import pytest
 
-from fastnlp.pipeline.transition import BiluoMoves, GoldError
+from fastnlp.pipeline.transition import BiluoMoves, GoldError, StateBatch
 from fastnlp.pipeline.transition.biluo_moves import tags_from_spans
 from fastnlp.strings import StringStore
 from fastnlp.tokens import Doc
@@ -116,3 +117,77 @@ def test_well_formed_gold_oracle_loss_is_zero(system):
     state = system.init_state(6)
     system.follow_oracle(state, gold)
     assert system.loss(state, gold) == 0
+
+
+# Whitespace tokens: no entity starts or ends on one ----------------------------------
+
+def spaced(system, spaces, moves=()):
+    state = system.init_state(len(spaces))
+    state.set_spaces(spaces)
+    for name in moves:
+        system.apply(state, name)
+    return state
+
+
+def test_whitespace_cannot_start_or_end_an_entity(system):
+    state = spaced(system, [False, True, False])
+    assert set(system.valid_moves(state)) == {"B-PER", "B-ORG", "U-PER", "U-ORG", "O"}
+    assert system.valid_moves(spaced(system, [False, True, False], ["O"])) == ["O"]
+    # Open over the whitespace: I only (L would end the entity on it).
+    state = spaced(system, [False, True, False], ["B-PER"])
+    assert system.valid_moves(state) == ["I-PER"]
+    system.apply(state, "I-PER")
+    assert system.valid_moves(state) == ["L-PER"]
+    # No word after B0: B could only be closed on whitespace.
+    assert set(system.valid_moves(spaced(system, [False, True]))) == {"U-PER", "U-ORG", "O"}
+    assert system.valid_moves(spaced(system, [True])) == ["O"]
+
+
+def test_whitespace_doc_from_a_doc_has_no_entity_moves():
+    vocab = Vocab()
+    system = BiluoMoves(vocab.strings, ["LOC"])
+    doc = Doc(vocab, words=["Paris", " \n ", "London", "\n"])
+    state = system.init_state(doc)
+    assert state.spaces == [False, True, False, True]
+    assert system.valid_moves(state) == ["B-LOC", "U-LOC", "O"]
+    # Gold that puts entities on whitespace: the oracle gets as close as it can.
+    ref = Doc(vocab, words=[t.text for t in doc], ents=["B-LOC", "I-LOC", "L-LOC", "U-LOC"])
+    gold = system.init_gold(Example(doc, ref))
+    system.follow_oracle(state, gold)
+    assert system.tags(state) == ["B-LOC", "I-LOC", "L-LOC", "O"]
+    assert system.loss(state, gold) == 1
+
+
+def test_batch_decoding_never_puts_an_entity_on_whitespace():
+    vocab = Vocab()
+    system = BiluoMoves(vocab.strings, ["LOC"])
+    docs = [Doc(vocab, words=["   "]), Doc(vocab, words=["a", "\n"]),
+            Doc(vocab, words=["\n", "b", " ", "c", " "])]
+    batch = StateBatch(system, docs)
+    prefer = ["B-LOC", "U-LOC", "I-LOC", "L-LOC"]         # best first, O last
+    scores_m = numpy.zeros(system.n_moves, dtype="float32")
+    for rank, name in enumerate(prefer):
+        scores_m[system.move_index(name)] = 10.0 - rank
+    scores_m[system.move_index("O")] = -10.0
+    while batch.n_active:
+        batch.greedy(numpy.tile(scores_m, (batch.n_active, 1)))
+    batch.set_annotations()
+    assert [[(e.start, e.end) for e in doc.ents] for doc in docs] == [[], [(0, 1)], [(1, 4)]]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_random_whitespace_loss_equals_cost(seed):
+    """As above, with random whitespace tokens; a valid move always exists."""
+    rng = random.Random(seed)
+    system = BiluoMoves(StringStore(), ["PER", "ORG", "LOC"])
+    tags = ["O", "B-PER", "I-PER", "L-PER", "U-PER", "B-ORG", "L-ORG", "U-LOC", "-", "I-ORG"]
+    for _ in range(400):
+        n = rng.randrange(1, 10)
+        spaces = [rng.random() < 0.3 for _ in range(n)]
+        gold = system.init_gold_tags([rng.choice(tags) for _ in range(n)], spaces)
+        best = spaced(system, spaces)
+        system.follow_oracle(best, gold)
+        state = spaced(system, spaces)
+        total = run_random_then_oracle(rng, system, gold, state, rng.randrange(0, n + 1))
+        assert system.loss(state, gold) == system.loss(best, gold) + total
+        assert not any(spaces[start] or spaces[end - 1] for start, end, _ in state.entities)

@@ -2,13 +2,14 @@
 import contextlib
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, Iterable, List, Optional
+from typing import Any, Callable, Dict, Optional
 
 import numpy
 from thinc.api import Config
 
 from .lang import get_lang_class
 from .registry import registry
+from .util import batched
 from .vocab import Vocab
 
 DEFAULT_NLP_CONFIG = """
@@ -298,7 +299,7 @@ class Language:
             yield from pipe_in_processes(self, texts, batch_size=batch_size,
                                          n_process=n_process, disable=disable)
             return
-        for batch in _batches(texts, batch_size):
+        for batch in batched(texts, batch_size):
             docs = [self._ensure_doc(text) for text in batch]
             for name, component in self.pipeline:
                 if name in disable:
@@ -478,17 +479,6 @@ def _split_tuples(pairs):
         texts.append(text)
         contexts.append(context)
     return texts, contexts
-
-
-def _batches(items: Iterable, size: int) -> Iterable[List]:
-    batch = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def blank(lang, *, config=None):

@@ -34,3 +34,15 @@ def make_temp_dir(beside, prefix):
     path = Path(tempfile.mkdtemp(prefix=prefix, dir=Path(beside).parent))
     os.chmod(path, 0o777 & ~_umask())
     return path
+
+
+def batched(items, size):
+    """Lists of `size` consecutive items (the last may be shorter)."""
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

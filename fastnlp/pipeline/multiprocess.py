@@ -7,6 +7,8 @@ and the caller rebuilds the Docs in its own vocab, in input order.
 import multiprocessing
 import os
 
+from ..util import batched
+
 _WORKER_NLP = None
 
 
@@ -44,19 +46,8 @@ def pipe_in_processes(nlp, texts, *, batch_size, n_process, disable=()):
         context = multiprocessing.get_context("spawn")
         init_args = (nlp.to_bytes(), nlp.config.to_str())
     jobs = (([t if isinstance(t, str) else t.text for t in batch], tuple(disable))
-            for batch in _chunks(texts, batch_size))
+            for batch in batched(texts, batch_size))
     with context.Pool(n_process, initializer=_init_worker, initargs=init_args) as pool:
         for blobs in pool.imap(_annotate_batch, jobs):
             for blob in blobs:
                 yield Doc(nlp.vocab).from_bytes(blob)
-
-
-def _chunks(items, size):
-    batch = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch

@@ -107,11 +107,13 @@ def test_partial_heads_in_gold_train():
         warnings.simplefilter("error")
         _, losses = train(nlp, examples, 30)
     assert numpy.isfinite(losses["parser"])
-    # Tokens with a known head are learnt.
+    # Tokens with a known (non-root) head are learnt. A known root may be attached to
+    # another root by join_fragments (one root per predicted sentence) when the model
+    # left the neighbours whose heads the gold did not give unattached.
     for eg in examples[:-1]:
         doc = nlp(eg.reference.text)
         for i, (token, gold) in enumerate(zip(doc, eg.reference)):
-            if i % 3:
+            if i % 3 and gold.head.i != i:
                 assert token.head.i == gold.head.i, (doc.text, i)
 
 

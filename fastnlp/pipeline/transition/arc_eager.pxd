@@ -1,5 +1,8 @@
 from libc.stdint cimport uint64_t
 
+from ...tokens.doc cimport Doc
+from .state cimport FnlpState
+
 from .transition_system cimport Gold, TransitionSystem
 
 
@@ -18,3 +21,4 @@ cdef class ArcEager(TransitionSystem):
     cdef readonly set deco_labels          # hashes of labels carrying "||" decoration
 
     cdef int fill_sent_starts(self, Gold gold, sent_starts) except -1
+    cdef int join_fragments(self, const FnlpState* st, Doc doc) except -1

@@ -37,6 +37,7 @@ SHIFT as the only move); a gold INSIDE token is lost only by a BREAK before it.
 from collections import Counter
 
 from libc.stdint cimport uint64_t
+from libc.stdlib cimport calloc, free
 
 from ...tokens.doc cimport Doc, set_children_from_heads
 from .nonproj import DELIMITER, deprojectivize_arrays, projectivize
@@ -441,5 +442,44 @@ cdef class ArcEager(TransitionSystem):
             for i in range(st.length):
                 doc.c[i].head = heads[i] - i
                 doc.c[i].dep = strings.add(labels[i])
+        self.join_fragments(st, doc)
         set_children_from_heads(doc.c, 0, doc.length)
+        return 0
+
+    cdef int join_fragments(self, const FnlpState* st, Doc doc) except -1:
+        """Keep one root per sentence: the sentences are where BREAK opened them.
+
+        A token still without a head when its sentence closed becomes a root; left as
+        one it would split the sentence (doc.sents follows the roots). Within each
+        BREAK-delimited sentence the root with the largest tree stays (the rightmost of
+        equal ones: a stranded token more often precedes its head), the others are
+        attached to it with the fallback label.
+        """
+        cdef int n = st.length
+        if n < 2:
+            return 0
+        cdef int* tree_size_t = <int*>calloc(n, sizeof(int))
+        if tree_size_t == NULL:
+            raise MemoryError()
+        cdef int i, j, steps, start = 0, end, keeper
+        for i in range(n):
+            j = i
+            steps = 0
+            while doc.c[j].head != 0 and steps <= n:
+                j += doc.c[j].head
+                steps += 1
+            tree_size_t[j] += 1
+        for end in range(1, n + 1):
+            if end < n and st.sent_starts[end] != FNLP_SENT_START:
+                continue
+            keeper = -1
+            for i in range(start, end):
+                if doc.c[i].head == 0 and (keeper == -1 or tree_size_t[i] >= tree_size_t[keeper]):
+                    keeper = i
+            for i in range(start, end):
+                if doc.c[i].head == 0 and i != keeper:
+                    doc.c[i].head = keeper - i
+                    doc.c[i].dep = self.fallback_label
+            start = end
+        free(tree_size_t)
         return 0

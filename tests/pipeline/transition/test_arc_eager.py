@@ -313,3 +313,21 @@ def test_random_sentence_starts_loss_equals_cost(seed):
         state = system.init_state(n)
         total = run_random_then_oracle(rng, system, gold, state, rng.randrange(0, 2 * n + 1))
         assert system.loss(state, gold) == total, (heads, labels, starts)
+
+
+def test_fragments_left_at_the_end_join_one_root_per_sentence():
+    """Tokens still headless when a sentence closes do not split it: one root stays
+    (the largest tree) and the others hang from it with the fallback label."""
+    from fastnlp.pipeline.transition.arc_eager import ArcEager
+    from fastnlp.tokens import Doc
+    from fastnlp.vocab import Vocab
+    vocab = Vocab()
+    system = ArcEager(vocab.strings, ["nsubj", "obj"])
+    doc = Doc(vocab, words=["a", "b", "c", "d", "e"])
+    state = system.init_state(doc)
+    for move in ["SHIFT", "LEFT-nsubj", "SHIFT", "RIGHT-obj", "BREAK", "SHIFT", "SHIFT"]:
+        system.apply(state, move)
+    system.set_annotations(state, doc)
+    assert [t.head.i for t in doc] == [1, 1, 1, 4, 4]
+    assert [t.dep_ for t in doc] == ["nsubj", "ROOT", "obj", "dep", "ROOT"]
+    assert [s.text for s in doc.sents] == ["a b c", "d e"]

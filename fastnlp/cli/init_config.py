@@ -28,44 +28,26 @@ depth = DEPTH
 window_size = 1
 maxout_pieces = 3
 """
-COMPONENT_BLOCKS = {
-    "parser": """
-[components.parser]
-factory = "parser"
+LISTENER_BLOCK = """
+[components.{name}.model.tok2vec]
+@architectures = "fastnlp.Tok2VecListener.v1"
+width = ${{components.tok2vec.model.encode.width}}
+upstream = "*"
+"""
+TRANSITION_BLOCK = """
+[components.{name}]
+factory = "{name}"
 
-[components.parser.model]
+[components.{name}.model]
 @architectures = "fastnlp.TransitionBasedParser.v1"
-state_type = "parser"
+state_type = "{name}"
 extra_state_tokens = false
-hidden_width = 128
-maxout_pieces = 3
+hidden_width = {hidden_width}
+maxout_pieces = {maxout_pieces}
 use_upper = true
 nO = null
-
-[components.parser.model.tok2vec]
-@architectures = "fastnlp.Tok2VecListener.v1"
-width = ${components.tok2vec.model.encode.width}
-upstream = "*"
-""",
-    "ner": """
-[components.ner]
-factory = "ner"
-
-[components.ner.model]
-@architectures = "fastnlp.TransitionBasedParser.v1"
-state_type = "ner"
-extra_state_tokens = false
-hidden_width = 64
-maxout_pieces = 2
-use_upper = true
-nO = null
-
-[components.ner.model.tok2vec]
-@architectures = "fastnlp.Tok2VecListener.v1"
-width = ${components.tok2vec.model.encode.width}
-upstream = "*"
-""",
-    "tagger": """
+"""
+TAGGER_BLOCK = """
 [components.tagger]
 factory = "tagger"
 label_smoothing = 0.05
@@ -74,12 +56,13 @@ label_smoothing = 0.05
 @architectures = "fastnlp.Tagger.v1"
 nO = null
 normalize = false
-
-[components.tagger.model.tok2vec]
-@architectures = "fastnlp.Tok2VecListener.v1"
-width = ${components.tok2vec.model.encode.width}
-upstream = "*"
-""",
+"""
+COMPONENT_BLOCKS = {
+    "parser": TRANSITION_BLOCK.format(name="parser", hidden_width=128, maxout_pieces=3)
+    + LISTENER_BLOCK.format(name="parser"),
+    "ner": TRANSITION_BLOCK.format(name="ner", hidden_width=64, maxout_pieces=2)
+    + LISTENER_BLOCK.format(name="ner"),
+    "tagger": TAGGER_BLOCK + LISTENER_BLOCK.format(name="tagger"),
 }
 SECTION_ORDER = ["paths", "system", "nlp", "components", "corpora", "training", "initialize"]
 # Size of the shared tok2vec for each optimization goal.

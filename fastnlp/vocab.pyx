@@ -285,7 +285,7 @@ def _unpickle_vocab(strings, lang, tag_map=None):
     from .lang import get_lang_class
     try:
         getters = get_lang_class(lang).Defaults.lex_attr_getters if lang else None
-    except Exception:
+    except ValueError:  # no language data for this code: the generic getters
         getters = None
     return Vocab(strings=strings, lex_attr_getters=getters, lang=lang, tag_map=tag_map)
 

@@ -1,6 +1,7 @@
 """The `fastnlp` command line: one typer app, a subcommand per module."""
 import typer
 
+from .benchmark import benchmark_app
 from .convert import convert_cli
 from .debug_data import debug_data_cli
 from .evaluate import evaluate_cli
@@ -25,6 +26,7 @@ app.command("debug-data", context_settings=TRAIN_CONTEXT)(debug_data_cli)
 init_app = typer.Typer(name="init", help="Create configs.", no_args_is_help=True)
 init_app.command("config")(init_config_cli)
 app.add_typer(init_app, name="init")
+app.add_typer(benchmark_app, name="benchmark")
 
 
 def main() -> None:

@@ -99,20 +99,33 @@ def measure_parallel(nlp, texts, *, batch_size, workers, repeats=1):
     return result
 
 
+def _proc_status_kb(field):
+    """A memory field of /proc/self/status in kB, or None without /proc."""
+    try:
+        with open("/proc/self/status") as file_:
+            for line in file_:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
 def peak_rss_mb():
-    """This process's peak resident memory so far, in MB."""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1024 * 1024 if sys.platform == "darwin" else 1024)
+    """This process's peak resident memory so far, in MB: VmHWM where /proc has it
+    (ru_maxrss of a process started by subprocess begins at its parent's RSS), else
+    ru_maxrss."""
+    kb = _proc_status_kb("VmHWM")
+    if kb is None:
+        kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        kb /= 1024 if sys.platform == "darwin" else 1
+    return kb / 1024
 
 
 def current_rss_mb():
-    """This process's resident memory now, in MB (peak where /proc is missing)."""
-    try:
-        with open("/proc/self/statm") as file_:
-            pages = int(file_.read().split()[1])
-    except OSError:
-        return peak_rss_mb()
-    return pages * resource.getpagesize() / (1024 * 1024)
+    """This process's resident memory now, in MB (the peak where /proc is missing)."""
+    kb = _proc_status_kb("VmRSS")
+    return peak_rss_mb() if kb is None else kb / 1024
 
 
 def median(values):

@@ -1,5 +1,6 @@
 """Language: blank/load, running, pipe (in processes too), pipeline editing, initialize,
 update, evaluate, serialization; and the seed document's internal training API."""
+import io
 import random
 
 import numpy
@@ -27,6 +28,43 @@ def trained(tmp_path_factory):
     train(config, root / "out", overrides={"paths.train": str(train_path),
                                            "paths.dev": str(dev_path)})
     return root / "out" / "model-last", dev_path
+
+
+def train_full_pipeline(root, max_steps=150):
+    """Train a small tok2vec + tagger + parser + ner pipeline on the sample corpus for a
+    few seconds; returns (model-last directory, dev corpus path). Its predictions are
+    poor but varied: entities, several sentences per text, many labels."""
+    from fastnlp.cli.init_config import make_config
+    train_path, dev_path = make_corpus(root / "corpus")
+    make_config("en", ["tagger", "parser", "ner"]).to_disk(root / "config.cfg")
+    small = {"components.tok2vec.model.encode.width": 32,
+             "components.tok2vec.model.encode.depth": 1,
+             "components.tok2vec.model.embed.rows": [500, 100, 250, 250],
+             "components.parser.model.hidden_width": 32,
+             "components.ner.model.hidden_width": 32,
+             "components.parser.min_action_freq": 1,
+             "training.batcher.size.start": 500, "training.batcher.size.stop": 500}
+    train(root / "config.cfg", root / "out", stdout=io.StringIO(),
+          overrides={"paths.train": str(train_path), "paths.dev": str(dev_path),
+                     "training.max_steps": max_steps, "training.eval_frequency": max_steps,
+                     "training.logger.progress_bar": False, **small})
+    return root / "out" / "model-last", dev_path
+
+
+def annotations(doc):
+    """Every annotation the pipeline predicts, for comparing two runs."""
+    return ([t.tag_ for t in doc], [t.head.i for t in doc], [t.dep_ for t in doc],
+            [(e.start, e.end, e.label_) for e in doc.ents],
+            [bool(t.is_sent_start) for t in doc])
+
+
+@pytest.fixture(scope="module")
+def full_pipeline(tmp_path_factory):
+    """The loaded full pipeline and some dev texts (one with several sentences, one empty)."""
+    model_dir, dev_path = train_full_pipeline(tmp_path_factory.mktemp("full_pipeline"))
+    nlp = fastnlp.load(model_dir)
+    texts = [eg.reference.text for eg in Corpus(dev_path)(nlp)][:24]
+    return nlp, texts[:11] + [""] + texts[11:]
 
 
 def _tags(docs):
@@ -98,14 +136,25 @@ def test_load_predicts_and_pipe_matches_call(trained):
     assert [i for _, i in pairs] == list(range(len(TEXTS)))
 
 
-def test_pipe_in_two_processes_gives_the_same_annotations(trained):
-    nlp = fastnlp.load(trained[0])
-    texts = TEXTS * 5
+def test_pipe_in_two_processes_gives_the_same_annotations(full_pipeline):
+    nlp, texts = full_pipeline
     single = list(nlp.pipe(texts, batch_size=4, n_process=1))
     multi = list(nlp.pipe(texts, batch_size=4, n_process=2))
     assert [d.text for d in multi] == texts
-    assert _tags(multi) == _tags(single)
+    assert [annotations(d) for d in multi] == [annotations(d) for d in single]
     assert all(doc.vocab is nlp.vocab for doc in multi)
+    assert sum(len(d.ents) for d in single) > 0
+    assert sum(len(list(d.sents)) for d in single) > len(texts)
+
+
+def test_batched_decoding_gives_the_same_parse_as_one_doc_at_a_time(full_pipeline):
+    """The parser and NER decode a batch of states together; each doc's parse must not
+    depend on the others in its batch."""
+    nlp, texts = full_pipeline
+    one_at_a_time = [annotations(nlp(text)) for text in texts]
+    for batch_size in (3, len(texts)):
+        batched = [annotations(d) for d in nlp.pipe(texts, batch_size=batch_size)]
+        assert batched == one_at_a_time
 
 
 def test_load_with_disable_and_exclude(trained):

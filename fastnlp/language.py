@@ -1,4 +1,5 @@
 """Language: a tokenizer plus a pipeline of components over one Vocab."""
+import collections
 import contextlib
 import time
 from dataclasses import dataclass, field
@@ -286,19 +287,36 @@ class Language:
             doc = component(doc)
         return doc
 
-    def pipe(self, texts, *, batch_size=None, n_process=1, as_tuples=False, disable=()):
-        """Annotate a stream of texts (or Docs) in batches, yielding Docs in order."""
-        from .pipeline.multiprocess import pipe_in_processes
+    def pipe(self, texts, *, batch_size=None, n_process=1, n_threads=1, as_tuples=False,
+             disable=()):
+        """Annotate a stream of texts (or Docs) in batches, yielding Docs in order.
+
+        n_process=N annotates batches in N worker processes, n_threads=N on N threads
+        sharing this pipeline (-1: one per CPU); give at most one of them. With
+        as_tuples, items are (text, context) pairs and (doc, context) pairs come back.
+        """
+        from .pipeline.threaded import resolve_n_threads
+        n_threads = resolve_n_threads(n_threads)
+        if n_threads != 1 and n_process != 1:
+            raise ValueError(f"nlp.pipe: give n_process or n_threads, not both "
+                             f"(n_process={n_process}, n_threads={n_threads})")
         batch_size = batch_size or self.batch_size
         if as_tuples:
-            texts, contexts = _split_tuples(texts)
-            docs = self.pipe(texts, batch_size=batch_size, n_process=n_process, disable=disable)
-            yield from zip(docs, contexts)
-            return
+            contexts = collections.deque()
+            docs = self.pipe(_texts_keeping_contexts(texts, contexts), batch_size=batch_size,
+                             n_process=n_process, n_threads=n_threads, disable=disable)
+            return _with_contexts(docs, contexts)
+        if n_threads != 1:
+            from .pipeline.threaded import pipe_in_threads
+            return pipe_in_threads(self, texts, batch_size=batch_size, n_threads=n_threads,
+                                   disable=disable)
         if n_process != 1:
-            yield from pipe_in_processes(self, texts, batch_size=batch_size,
-                                         n_process=n_process, disable=disable)
-            return
+            from .pipeline.multiprocess import pipe_in_processes
+            return pipe_in_processes(self, texts, batch_size=batch_size, n_process=n_process,
+                                     disable=disable)
+        return self._pipe_serial(texts, batch_size, disable)
+
+    def _pipe_serial(self, texts, batch_size, disable):
         for batch in batched(texts, batch_size):
             docs = [self._ensure_doc(text) for text in batch]
             for name, component in self.pipeline:
@@ -473,12 +491,21 @@ def _without(cfg, key):
     return {k: v for k, v in cfg.items() if k != key}
 
 
-def _split_tuples(pairs):
-    texts, contexts = [], []
+def _texts_keeping_contexts(pairs, contexts):
+    """The texts of (text, context) pairs, read lazily; each context goes to `contexts`."""
     for text, context in pairs:
-        texts.append(text)
         contexts.append(context)
-    return texts, contexts
+        yield text
+
+
+def _with_contexts(docs, contexts):
+    """(doc, context) pairs: docs come back in input order, so contexts pair up FIFO."""
+    try:
+        for doc in docs:
+            yield doc, contexts.popleft()
+    finally:
+        if hasattr(docs, "close"):
+            docs.close()
 
 
 def blank(lang, *, config=None):

@@ -2,7 +2,7 @@
 
 Usage: python benchmarks/accuracy.py [--pipeline tagger | tagger,parser,ner]
        [--epochs 3] [--limit 0] [--dev-limit 0] [--max-steps 0] [--threads 1]
-       [--work /tmp/fastnlp-accuracy] [--data DIR]
+       [--work /tmp/fastnlp-accuracy] [--data DIR] [--only LIB | --report]
 
 --pipeline picks the reference config: `tagger` (default) trains
 benchmarks/configs/tagger_efficiency.cfg, `tagger,parser,ner` trains
@@ -186,7 +186,7 @@ def evaluate(lib, model, dev, work, args, *, gold_preproc=False):
     return json.loads(metrics.read_text(encoding="utf8"))
 
 
-def report(results, args, dropped):
+def report(results, args, dropped, note=None):
     fast, spacy = results["fastnlp"], results["spacy"]
     columns = COLUMNS[args.pipeline]
     budget = f"{args.epochs} epoch(s)" + (f", max {args.max_steps} steps" if args.max_steps
@@ -217,6 +217,8 @@ def report(results, args, dropped):
             for key, _ in columns))
     print("(score diff rows: fastnlp minus spaCy, in points; -G: gold tokenization and "
           "sentences)")
+    if note:
+        print(note)
 
 
 def _pct(scores, key):
@@ -244,7 +246,11 @@ def main():
     parser.add_argument("--dev-limit", type=int, default=0, help="dev docs (0: all)")
     parser.add_argument("--threads", type=int, default=1, help="BLAS threads for both")
     parser.add_argument("--only", choices=["fastnlp", "spacy"], default=None,
-                        help="train one library (no comparison)")
+                        help="train one library; its results are added to the work "
+                             "dir's results.json")
+    parser.add_argument("--report", action="store_true",
+                        help="train nothing: print the comparison saved in the work dir "
+                             "by two --only runs")
     args = parser.parse_args()
     if args.work is None:
         args.work = Path("/tmp/fastnlp-accuracy" + ("" if args.pipeline == "tagger"
@@ -256,6 +262,15 @@ def main():
     configs = {"fastnlp": config, "spacy": reference}
     columns = COLUMNS[args.pipeline]
     results = {}
+    saved = args.work / "results.json"
+    if args.report:
+        results = json.loads(saved.read_text(encoding="utf8"))
+        missing = {"fastnlp", "spacy"} - set(results)
+        if missing:
+            sys.exit(f"{saved} has no results for {', '.join(sorted(missing))}")
+        report(results, args, dropped, note=f"(both read from {saved}: the libraries "
+                                            "were trained by separate --only runs)")
+        return
     for lib in ("fastnlp", "spacy"):
         if args.only not in (None, lib):
             continue
@@ -270,9 +285,12 @@ def main():
         shown = ", ".join(f"{title} {_pct(scores, key)}" for key, title in columns)
         print(f"  {lib}: {shown}, {result['steps']} steps, "
               f"loop {result['loop_wps']:.0f} wps, wall {result['wall']:.1f}s", flush=True)
-    (args.work / "results.json").write_text(json.dumps(
-        {lib: {k: v for k, v in r.items() if k != "out"} for lib, r in results.items()},
-        indent=2), encoding="utf8")
+    # --only runs add to what an earlier run of the other library saved here.
+    stored = json.loads(saved.read_text(encoding="utf8")) if args.only and saved.exists() \
+        else {}
+    stored.update({lib: {k: v for k, v in r.items() if k != "out"}
+                   for lib, r in results.items()})
+    saved.write_text(json.dumps(stored, indent=2), encoding="utf8")
     if len(results) == 2:
         report(results, args, dropped)
 

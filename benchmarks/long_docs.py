@@ -8,9 +8,10 @@ Usage: python benchmarks/long_docs.py --fastnlp-model DIR [--spacy-model DIR]
 Each document is EWT dev texts (10 sentences each, as in speed.py) joined by a space,
 cycling through them, until its UTF-8 size reaches the size asked for. `nlp(text)` and the
 tokenizer alone (`nlp.make_doc(text)`) are timed on each, median of --repeats, after a
-warm-up (the largest tokenized, the smallest annotated). "x smallest" is the time over the smallest document's time;
-linear cost gives the size ratio (10x, 100x). fastnlp runs with no character cap;
-spaCy's nlp.max_length (1,000,000 by default) is raised to fit the largest document.
+warm-up (the largest tokenized, the smallest annotated). "x smallest" is the time over
+the smallest document's time; linear cost gives the size ratio (10x, 100x). fastnlp
+runs with no character cap; spaCy's nlp.max_length (1,000,000 by default) is raised to
+fit the largest document.
 """
 import argparse
 import gc
@@ -97,7 +98,8 @@ def main():
     sizes = sorted(int(size) for size in args.sizes.split(","))
     documents = [build_document(texts, size) for size in sizes]
     shown = ", ".join(_size(len(d.encode("utf8"))) for d in documents)
-    print(f"{args.data.name}: documents of {shown}; median of {args.repeats}, {args.threads} BLAS thread(s)")
+    print(f"{args.data.name}: documents of {shown}; median of {args.repeats}, "
+          f"{args.threads} BLAS thread(s)")
     with threadpool_limits(limits=args.threads, user_api="blas"):
         nlp = fastnlp.load(args.fastnlp_model)
         cap = getattr(nlp, "max_length", None)

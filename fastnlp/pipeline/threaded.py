@@ -70,8 +70,8 @@ def annotate_batch(nlp, texts, components):
 def blas_thread_limit():
     """BLAS threads per worker: FASTNLP_BLAS_THREADS, default 1.
 
-    N workers each calling a BLAS that runs its own pool of threads would put N times
-    that many threads on the cores, and OpenBLAS serializes calls into its pool.
+    N workers each driving the BLAS library's own thread pool oversubscribe the cores:
+    on two cores, n_threads=2 with two OpenBLAS threads ran at half the words/sec.
     """
     from ..training.train import blas_threads
     return blas_threads()

@@ -51,6 +51,9 @@ typedef struct {
     int n_ents;
     int ent_start;         /* start of the open entity, or -1 */
     uint64_t ent_label;    /* label of the open entity */
+    int closing;           /* arc-eager: 1 while the headless stack tokens of a finished
+                              sentence are being joined into one tree (see arc_eager.pyx);
+                              the state then reads as if S0 were back in the buffer */
 } FnlpState;
 
 /* Allocate and clear a state over `length` tokens. Returns 0, or -1 if out of memory
@@ -65,6 +68,7 @@ static inline void fnlp_state_reset(FnlpState* st) {
     st->n_ents = 0;
     st->ent_start = FNLP_NO_TOKEN;
     st->ent_label = 0;
+    st->closing = 0;
     for (int i = 0; i < n; i++) {
         st->heads[i] = FNLP_NO_TOKEN;
         st->labels[i] = 0;
@@ -135,6 +139,7 @@ static inline void fnlp_state_copy(FnlpState* dst, const FnlpState* src) {
     dst->n_ents = src->n_ents;
     dst->ent_start = src->ent_start;
     dst->ent_label = src->ent_label;
+    dst->closing = src->closing;
     memcpy(dst->stack, src->stack, n * sizeof(int));
     memcpy(dst->heads, src->heads, n * sizeof(int));
     memcpy(dst->labels, src->labels, n * sizeof(uint64_t));
@@ -179,7 +184,33 @@ static inline void fnlp_pop(FnlpState* st) { st->stack_len -= 1; }
 /* Advance the buffer without touching the stack (the BILUO system). */
 static inline void fnlp_advance(FnlpState* st) { st->b0 += 1; }
 
-static inline int fnlp_is_final(const FnlpState* st) { return st->b0 >= st->length; }
+static inline int fnlp_is_final(const FnlpState* st) {
+    return st->b0 >= st->length && !st->closing;
+}
+
+/* The stack and buffer as the model sees them: while closing, S0 reads as the first
+ * buffer token (in front of the real buffer) and the stack starts at S1. */
+static inline int fnlp_view_S(const FnlpState* st, int i) {
+    return fnlp_S(st, st->closing ? i + 1 : i);
+}
+
+static inline int fnlp_view_B(const FnlpState* st, int i) {
+    if (!st->closing) return fnlp_B(st, i);
+    return i == 0 ? fnlp_S(st, 0) : fnlp_B(st, i - 1);
+}
+
+/* Number of stack tokens without a head. */
+static inline int fnlp_n_headless_stack(const FnlpState* st) {
+    int n = 0;
+    for (int i = 0; i < st->stack_len; i++) n += st->heads[st->stack[i]] == FNLP_NO_TOKEN;
+    return n;
+}
+
+/* Remove S1 from the stack (S0 stays on top). */
+static inline void fnlp_remove_S1(FnlpState* st) {
+    st->stack[st->stack_len - 2] = st->stack[st->stack_len - 1];
+    st->stack_len -= 1;
+}
 
 /* ---- Arcs and children ----------------------------------------------------------- */
 

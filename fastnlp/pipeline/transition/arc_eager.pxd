@@ -21,4 +21,3 @@ cdef class ArcEager(TransitionSystem):
     cdef readonly set deco_labels          # hashes of labels carrying "||" decoration
 
     cdef int fill_sent_starts(self, Gold gold, sent_starts) except -1
-    cdef int join_fragments(self, const FnlpState* st, Doc doc) except -1

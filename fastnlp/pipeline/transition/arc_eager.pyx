@@ -8,18 +8,19 @@ take children. Moves (S0: top of stack, B0: front of buffer):
   REDUCE         pop S0 (it has a head).
   LEFT-label     S0 <- B0: B0 becomes the head of S0, pop S0.
   RIGHT-label    S0 -> B0: S0 becomes the head of B0, push B0.
-  BREAK          close the sentence before B0: every headless stack token becomes a
-                 root (label ROOT), the stack is emptied and B0 starts a sentence.
+  BREAK          end the sentence before B0: B0 starts a sentence, the stack's headless
+                 token becomes the root (label ROOT) and the stack is emptied.
 
 Design of BREAK (labels and sentence boundaries predicted jointly): it is one more
 output of the same classifier as the labelled arcs, so one softmax scores "attach with
-label L" against "end the sentence here". After it no arc can cross the boundary: each
-sentence is a forest of projective trees, in practice one tree (its headless tokens
-become roots). When the buffer is empty the state is final and the tokens still
-headless become roots (label ROOT), so the last sentence needs no BREAK and every state
-always has a valid move (SHIFT while the buffer is not empty).
+label L" against "end the sentence here". After it no arc can cross the boundary. If
+the stack holds several headless tokens when BREAK is chosen or the buffer runs out,
+the state *closes* the sentence first (closing.pyx): LEFT, RIGHT and REDUCE then join
+S1 and S0 until one headless token, the root, is left. So every sentence is one
+projective tree, the last one needs no BREAK, and every state has a valid move.
 
-Dynamic oracle (Goldberg & Nivre 2012/2013, arc-eager, with labels and BREAK): the loss
+Dynamic oracle (Goldberg & Nivre 2012/2013, arc-eager, with labels and BREAK; closing
+has its own exact costs, see closing.pyx): the loss
 of a final state is, over tokens with a known gold head, 1 if the predicted head differs
 (a root's head is itself), else 1 if the gold label is known and differs (roots: none);
 plus, over tokens i > 0 with a known gold sentence start, 1 if "a BREAK opened a
@@ -37,9 +38,11 @@ SHIFT as the only move); a gold INSIDE token is lost only by a BREAK before it.
 from collections import Counter
 
 from libc.stdint cimport uint64_t
-from libc.stdlib cimport calloc, free
 
 from ...tokens.doc cimport Doc, set_children_from_heads
+from .closing cimport (closing_cost, closing_left_apply, closing_left_valid,
+                       closing_reduce_apply, closing_reduce_valid, closing_right_apply,
+                       closing_right_valid, needs_closing, settle)
 from .nonproj import DELIMITER, deprojectivize_arrays, projectivize
 from .state cimport (FnlpGold, FnlpMove, FnlpState, State, fnlp_add_arc, fnlp_B,
                      fnlp_has_head, fnlp_pop, fnlp_push, fnlp_S, fnlp_set_sent_start,
@@ -107,13 +110,20 @@ cdef inline int label_cost(const FnlpGold* gold, int child, uint64_t label) noex
 # SHIFT -----------------------------------------------------------------------------
 
 cdef int shift_valid(const FnlpState* st, const FnlpMove* move) noexcept nogil:
-    """Valid while the buffer is not empty."""
-    return st.b0 < st.length
+    """Valid while the buffer is not empty (never while closing)."""
+    return st.b0 < st.length and not st.closing
 
 
 cdef void shift_apply(FnlpState* st, const FnlpMove* move) noexcept nogil:
     """Push B0."""
     fnlp_push(st)
+    close_at_end(st)
+
+
+cdef inline void close_at_end(FnlpState* st) noexcept nogil:
+    """Once the buffer is empty, a stack with several headless tokens gets closed."""
+    if st.b0 >= st.length and needs_closing(st):
+        settle(st, 0)
 
 
 cdef int shift_cost(const FnlpState* st, const FnlpGold* gold, const FnlpMove* move) noexcept nogil:
@@ -130,30 +140,43 @@ cdef int shift_cost(const FnlpState* st, const FnlpGold* gold, const FnlpMove* m
 # REDUCE ----------------------------------------------------------------------------
 
 cdef int reduce_valid(const FnlpState* st, const FnlpMove* move) noexcept nogil:
-    """Valid if S0 exists and has a head."""
+    """Valid if S0 exists and has a head (closing: if S1 has one)."""
+    if st.closing:
+        return closing_reduce_valid(st)
     return st.stack_len > 0 and fnlp_has_head(st, fnlp_S(st, 0))
 
 
 cdef void reduce_apply(FnlpState* st, const FnlpMove* move) noexcept nogil:
-    """Pop S0."""
-    fnlp_pop(st)
+    """Pop S0 (closing: remove S1)."""
+    if st.closing:
+        closing_reduce_apply(st, 0)
+    else:
+        fnlp_pop(st)
 
 
 cdef int reduce_cost(const FnlpState* st, const FnlpGold* gold, const FnlpMove* move) noexcept nogil:
     """S0's gold children in the buffer are lost; a gold sentence start at B0 too if S0 is
     the only stack token."""
+    if st.closing:
+        return closing_cost(st, gold, 2, 0)
     return n_kids_from(gold, fnlp_S(st, 0), st.b0) + pop_start_cost(st, gold)
 
 
 # LEFT-label ------------------------------------------------------------------------
 
 cdef int left_valid(const FnlpState* st, const FnlpMove* move) noexcept nogil:
-    """Valid if S0 and B0 exist and S0 has no head."""
+    """Valid if S0 and B0 exist and S0 has no head (closing: if S1 has no head)."""
+    if st.closing:
+        return closing_left_valid(st)
     return st.stack_len > 0 and st.b0 < st.length and not fnlp_has_head(st, fnlp_S(st, 0))
 
 
 cdef void left_apply(FnlpState* st, const FnlpMove* move) noexcept nogil:
-    """B0 becomes S0's head with the move's label; pop S0."""
+    """B0 becomes S0's head with the move's label; pop S0 (closing: S0 becomes S1's
+    head, S1 leaves the stack)."""
+    if st.closing:
+        closing_left_apply(st, move.label, 0)
+        return
     fnlp_add_arc(st, st.b0, fnlp_S(st, 0), move.label)
     fnlp_pop(st)
 
@@ -162,6 +185,8 @@ cdef int left_cost(const FnlpState* st, const FnlpGold* gold, const FnlpMove* mo
     """S0's gold children in the buffer are lost, and its gold head if that is a later
     buffer token or S0 itself (a root); 1 more for a wrong label when B0 is the head;
     a gold sentence start at B0 is lost if S0 is the only stack token."""
+    if st.closing:
+        return closing_cost(st, gold, 1, move.label)
     cdef int s = fnlp_S(st, 0)
     cdef int b = st.b0
     cdef int h = gold.heads[s]
@@ -176,20 +201,29 @@ cdef int left_cost(const FnlpState* st, const FnlpGold* gold, const FnlpMove* mo
 # RIGHT-label -----------------------------------------------------------------------
 
 cdef int right_valid(const FnlpState* st, const FnlpMove* move) noexcept nogil:
-    """Valid if S0 and B0 exist."""
+    """Valid if S0 and B0 exist (closing: if S1 exists)."""
+    if st.closing:
+        return closing_right_valid(st)
     return st.stack_len > 0 and st.b0 < st.length
 
 
 cdef void right_apply(FnlpState* st, const FnlpMove* move) noexcept nogil:
-    """S0 becomes B0's head with the move's label; push B0."""
+    """S0 becomes B0's head with the move's label; push B0 (closing: S1 becomes S0's
+    head, S0 leaves the stack)."""
+    if st.closing:
+        closing_right_apply(st, move.label, 0)
+        return
     fnlp_add_arc(st, fnlp_S(st, 0), st.b0, move.label)
     fnlp_push(st)
+    close_at_end(st)
 
 
 cdef int right_cost(const FnlpState* st, const FnlpGold* gold, const FnlpMove* move) noexcept nogil:
     """B0's gold head is lost unless it is S0 (then 1 for a wrong label): if B0 is a gold
     root, its head is later in the buffer, or its head is deeper in the stack. B0's
     headless gold children on the stack are lost too, and a gold sentence start at B0."""
+    if st.closing:
+        return closing_cost(st, gold, 0, move.label)
     cdef int s = fnlp_S(st, 0)
     cdef int b = st.b0
     cdef int h = gold.heads[b]
@@ -206,20 +240,16 @@ cdef int right_cost(const FnlpState* st, const FnlpGold* gold, const FnlpMove* m
 # BREAK -----------------------------------------------------------------------------
 
 cdef int break_valid(const FnlpState* st, const FnlpMove* move) noexcept nogil:
-    """Valid if the stack and the buffer are not empty."""
-    return st.stack_len > 0 and st.b0 < st.length
+    """Valid if the stack and the buffer are not empty (never while closing)."""
+    return st.stack_len > 0 and st.b0 < st.length and not st.closing
 
 
 cdef void break_apply(FnlpState* st, const FnlpMove* move) noexcept nogil:
-    """Headless stack tokens become roots (label ROOT, in move.label); empty the stack;
-    B0 starts a sentence."""
-    cdef int i, token
-    for i in range(st.stack_len):
-        token = st.stack[i]
-        if not fnlp_has_head(st, token):
-            fnlp_add_arc(st, token, token, move.label)
-    st.stack_len = 0
+    """B0 starts a sentence. The stack's headless token becomes its root (label ROOT,
+    in move.label) and the stack is emptied; with several headless tokens the state
+    closes the sentence first (closing.pyx)."""
     fnlp_set_sent_start(st, st.b0)
+    settle(st, move.label)
 
 
 cdef int break_cost(const FnlpState* st, const FnlpGold* gold, const FnlpMove* move) noexcept nogil:
@@ -442,44 +472,5 @@ cdef class ArcEager(TransitionSystem):
             for i in range(st.length):
                 doc.c[i].head = heads[i] - i
                 doc.c[i].dep = strings.add(labels[i])
-        self.join_fragments(st, doc)
         set_children_from_heads(doc.c, 0, doc.length)
-        return 0
-
-    cdef int join_fragments(self, const FnlpState* st, Doc doc) except -1:
-        """Keep one root per sentence: the sentences are where BREAK opened them.
-
-        A token still without a head when its sentence closed becomes a root; left as
-        one it would split the sentence (doc.sents follows the roots). Within each
-        BREAK-delimited sentence the root with the largest tree stays (the rightmost of
-        equal ones: a stranded token more often precedes its head), the others are
-        attached to it with the fallback label.
-        """
-        cdef int n = st.length
-        if n < 2:
-            return 0
-        cdef int* tree_size_t = <int*>calloc(n, sizeof(int))
-        if tree_size_t == NULL:
-            raise MemoryError()
-        cdef int i, j, steps, start = 0, end, keeper
-        for i in range(n):
-            j = i
-            steps = 0
-            while doc.c[j].head != 0 and steps <= n:
-                j += doc.c[j].head
-                steps += 1
-            tree_size_t[j] += 1
-        for end in range(1, n + 1):
-            if end < n and st.sent_starts[end] != FNLP_SENT_START:
-                continue
-            keeper = -1
-            for i in range(start, end):
-                if doc.c[i].head == 0 and (keeper == -1 or tree_size_t[i] >= tree_size_t[keeper]):
-                    keeper = i
-            for i in range(start, end):
-                if doc.c[i].head == 0 and i != keeper:
-                    doc.c[i].head = keeper - i
-                    doc.c[i].dep = self.fallback_label
-            start = end
-        free(tree_size_t)
         return 0

@@ -4,7 +4,7 @@ A template names one token relative to the state; `fill_context` writes, for eac
 template of a list, that token's row in the batch's token array (doc-local index plus
 the state's offset) or -1 when there is no such token.
 """
-from .state cimport fnlp_B, fnlp_L, fnlp_R, fnlp_S, FNLP_NO_TOKEN
+from .state cimport fnlp_L, fnlp_R, fnlp_view_B, fnlp_view_S, FNLP_NO_TOKEN
 
 # Template lists per `nr_feature_tokens`, as the model configs name them.
 PARSER_TEMPLATES = {
@@ -36,35 +36,36 @@ def templates_for(kind, nr_feature_tokens):
 
 
 cdef int template_token(const FnlpState* st, int template) noexcept nogil:
-    """The doc-local token a template names, or -1."""
+    """The doc-local token a template names, or -1 (stack and buffer as the model sees
+    them: fnlp_view_S / fnlp_view_B)."""
     if template == S0:
-        return fnlp_S(st, 0)
+        return fnlp_view_S(st, 0)
     elif template == S1:
-        return fnlp_S(st, 1)
+        return fnlp_view_S(st, 1)
     elif template == S2:
-        return fnlp_S(st, 2)
+        return fnlp_view_S(st, 2)
     elif template == B0:
-        return fnlp_B(st, 0)
+        return fnlp_view_B(st, 0)
     elif template == B1:
-        return fnlp_B(st, 1)
+        return fnlp_view_B(st, 1)
     elif template == B2:
-        return fnlp_B(st, 2)
+        return fnlp_view_B(st, 2)
     elif template == S0L1:
-        return fnlp_L(st, fnlp_S(st, 0), 1)
+        return fnlp_L(st, fnlp_view_S(st, 0), 1)
     elif template == S0L2:
-        return fnlp_L(st, fnlp_S(st, 0), 2)
+        return fnlp_L(st, fnlp_view_S(st, 0), 2)
     elif template == S0R1:
-        return fnlp_R(st, fnlp_S(st, 0), 1)
+        return fnlp_R(st, fnlp_view_S(st, 0), 1)
     elif template == S0R2:
-        return fnlp_R(st, fnlp_S(st, 0), 2)
+        return fnlp_R(st, fnlp_view_S(st, 0), 2)
     elif template == S1L1:
-        return fnlp_L(st, fnlp_S(st, 1), 1)
+        return fnlp_L(st, fnlp_view_S(st, 1), 1)
     elif template == S1R1:
-        return fnlp_R(st, fnlp_S(st, 1), 1)
+        return fnlp_R(st, fnlp_view_S(st, 1), 1)
     elif template == B0L1:
-        return fnlp_L(st, fnlp_B(st, 0), 1)
+        return fnlp_L(st, fnlp_view_B(st, 0), 1)
     elif template == B0L2:
-        return fnlp_L(st, fnlp_B(st, 0), 2)
+        return fnlp_L(st, fnlp_view_B(st, 0), 2)
     elif template == P1:
         return st.b0 - 1 if 0 < st.b0 <= st.length else FNLP_NO_TOKEN
     elif template == E0:

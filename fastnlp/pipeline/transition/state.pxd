@@ -36,6 +36,7 @@ cdef extern from "fastnlp_state.h" nogil:
         int n_ents
         int ent_start
         uint64_t ent_label
+        int closing
 
     ctypedef struct FnlpGold:
         int length
@@ -81,6 +82,10 @@ cdef extern from "fastnlp_state.h" nogil:
     int fnlp_buffer_len(const FnlpState* st) noexcept
     int fnlp_has_head(const FnlpState* st, int i) noexcept
     int fnlp_is_final(const FnlpState* st) noexcept
+    int fnlp_view_S(const FnlpState* st, int i) noexcept
+    int fnlp_view_B(const FnlpState* st, int i) noexcept
+    int fnlp_n_headless_stack(const FnlpState* st) noexcept
+    void fnlp_remove_S1(FnlpState* st) noexcept
 
     void fnlp_push(FnlpState* st) noexcept
     void fnlp_pop(FnlpState* st) noexcept

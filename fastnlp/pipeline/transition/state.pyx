@@ -115,6 +115,11 @@ cdef class State:
         return None if self.c.ent_start < 0 else (self.c.ent_start, self.c.ent_label)
 
     @property
+    def closing(self):
+        """True while arc-eager joins a finished sentence's headless tokens."""
+        return bool(self.c.closing)
+
+    @property
     def is_final(self):
         return bool(fnlp_is_final(&self.c))
 

@@ -163,10 +163,13 @@ def test_nonprojective_gold_is_lifted_for_the_oracle():
 @pytest.mark.parametrize("seed", range(4))
 def test_random_wrong_moves_then_oracle_loss_equals_cost(seed):
     """From states reached by random moves, zero-cost moves reach a tree whose loss is
-    exactly the summed cost of all moves (the oracle is exact)."""
+    exactly the summed cost of all moves (the oracle is exact) when no sentence had to
+    be closed. Closing can recover arcs an earlier move was charged for (or force an arc
+    on a second gold root); its own costs are checked in test_closing.py."""
     rng = random.Random(seed)
     system = ArcEager(StringStore(), LABELS)
-    for _ in range(300):
+    n_checked = 0
+    for _ in range(400):
         n = rng.randrange(1, 15)
         heads = random_doc_tree(rng, n, rng.randrange(1, min(n, 3) + 1))
         labels = random_labels(rng, heads, LABELS)
@@ -178,8 +181,13 @@ def test_random_wrong_moves_then_oracle_loss_equals_cost(seed):
                     labels[i] = None
         gold = system.init_gold_arrays(heads, labels)
         state = system.init_state(n)
-        total = run_random_then_oracle(rng, system, gold, state, rng.randrange(0, 2 * n + 1))
-        assert system.loss(state, gold) == total, (heads, labels)
+        closing_steps = []
+        total = run_random_then_oracle(rng, system, gold, state, rng.randrange(0, 2 * n + 1),
+                                       closing_steps)
+        if not closing_steps:
+            assert system.loss(state, gold) == total, (heads, labels)
+            n_checked += 1
+    assert n_checked >= 100
 
 
 def test_bad_gold_raises_gold_error(system):
@@ -249,6 +257,8 @@ def test_start_already_lost_costs_nothing_more(system):
     gold = system.init_gold_arrays([None] * 3, [None] * 3, [1, 1, 1])
     state = at(system, 3, ["SHIFT", "SHIFT"])                 # start at b lost
     system.apply(state, "RIGHT-obj")                          # start at c lost
+    assert state.closing                                      # a and b are headless
+    system.apply(state, "RIGHT-dep")
     assert state.is_final and system.loss(state, gold) == 2
     state = at(system, 3, ["SHIFT", "BREAK"])                 # empty stack, B0 = b
     assert system.costs(state, gold) == {"SHIFT": 0}
@@ -293,7 +303,8 @@ def test_random_sentence_starts_loss_equals_cost(seed):
     starts: the true ones, random ones, partly unknown, with or without heads."""
     rng = random.Random(seed)
     system = ArcEager(StringStore(), LABELS)
-    for _ in range(300):
+    n_checked = 0
+    for _ in range(400):
         n = rng.randrange(1, 15)
         heads = random_doc_tree(rng, n, rng.randrange(1, min(n, 4) + 1))
         labels = random_labels(rng, heads, LABELS)
@@ -311,23 +322,30 @@ def test_random_sentence_starts_loss_equals_cost(seed):
                     heads[i] = None
         gold = system.init_gold_arrays(heads, labels, starts)
         state = system.init_state(n)
-        total = run_random_then_oracle(rng, system, gold, state, rng.randrange(0, 2 * n + 1))
-        assert system.loss(state, gold) == total, (heads, labels, starts)
+        closing_steps = []
+        total = run_random_then_oracle(rng, system, gold, state, rng.randrange(0, 2 * n + 1),
+                                       closing_steps)
+        if not closing_steps:
+            assert system.loss(state, gold) == total, (heads, labels, starts)
+            n_checked += 1
+    assert n_checked >= 100
 
 
-def test_fragments_left_at_the_end_join_one_root_per_sentence():
-    """Tokens still headless when a sentence closes do not split it: one root stays
-    (the largest tree) and the others hang from it with the fallback label."""
-    from fastnlp.pipeline.transition.arc_eager import ArcEager
-    from fastnlp.tokens import Doc
-    from fastnlp.vocab import Vocab
+def test_headless_tokens_at_the_end_are_closed_into_one_tree():
+    """Tokens still headless when the buffer runs out are joined by the model's own
+    LEFT/RIGHT moves (closing), so the last sentence has one root too."""
     vocab = Vocab()
     system = ArcEager(vocab.strings, ["nsubj", "obj"])
     doc = Doc(vocab, words=["a", "b", "c", "d", "e"])
     state = system.init_state(doc)
     for move in ["SHIFT", "LEFT-nsubj", "SHIFT", "RIGHT-obj", "BREAK", "SHIFT", "SHIFT"]:
         system.apply(state, move)
+    assert state.closing and not state.is_final
+    assert set(system.valid_moves(state)) == {"LEFT-nsubj", "LEFT-obj", "LEFT-dep",
+                                              "RIGHT-nsubj", "RIGHT-obj", "RIGHT-dep"}
+    system.apply(state, "LEFT-nsubj")
+    assert state.is_final
     system.set_annotations(state, doc)
     assert [t.head.i for t in doc] == [1, 1, 1, 4, 4]
-    assert [t.dep_ for t in doc] == ["nsubj", "ROOT", "obj", "dep", "ROOT"]
+    assert [t.dep_ for t in doc] == ["nsubj", "ROOT", "obj", "nsubj", "ROOT"]
     assert [s.text for s in doc.sents] == ["a b c", "d e"]

@@ -35,12 +35,15 @@ def random_labels(rng, heads, labels):
     return ["ROOT" if h == i else rng.choice(labels) for i, h in enumerate(heads)]
 
 
-def run_random_then_oracle(rng, system, gold, state, n_random):
+def run_random_then_oracle(rng, system, gold, state, n_random, closing_steps=None):
     """Apply n_random random valid moves, then random zero-cost moves to the end;
-    returns the summed cost of every move."""
+    returns the summed cost of every move. closing_steps (a list), if given, gets one
+    entry per step taken while the state was closing (arc-eager)."""
     total = 0
     step = 0
     while not state.is_final:
+        if closing_steps is not None and getattr(state, "closing", False):
+            closing_steps.append(step)
         costs = system.costs(state, gold)
         if step < n_random:
             name = rng.choice(sorted(costs))

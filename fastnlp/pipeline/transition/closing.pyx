@@ -1,0 +1,171 @@
+# cython: infer_types=True
+"""Closing a sentence: joining the stack's headless tokens into one tree.
+
+Arc-eager can leave several tokens of a sentence without a head on the stack (after a
+SHIFT that should have been an arc): no move links two stack tokens. When BREAK is
+chosen with two or more such tokens, or the buffer runs out with them, the state enters
+*closing*: the model then sees S0 as if it were back in front of the buffer
+(fnlp_view_S / fnlp_view_B), and LEFT, RIGHT and REDUCE act on the pair (S1, S0):
+
+  RIGHT-label   S1 becomes S0's head; S0 leaves the stack.
+  LEFT-label    S0 becomes S1's head (S1 has none); S1 leaves the stack.
+  REDUCE        S1 (it has a head) leaves the stack.
+
+After each of them, stack tops that have a head are popped (they can no longer take
+or give an arc). Closing ends when at most one headless token is left: it becomes the
+root, the stack is emptied and, after a BREAK, the next sentence starts at B0. So every
+sentence has exactly one root, chosen by the model.
+
+Costs while closing are exact: from a closing state the reachable stacks are a prefix
+of the current one plus one carried top token, so the least loss still reachable is a
+dynamic programme over (prefix length, top position) (`least_loss_table`), and a move
+costs its own loss plus the least loss after it, minus the least loss before it.
+"""
+from libc.stdint cimport uint64_t
+from libc.stdlib cimport malloc, free
+
+from .state cimport (FnlpGold, FnlpState, fnlp_add_arc, fnlp_has_head,
+                     fnlp_n_headless_stack, fnlp_pop, fnlp_remove_S1, fnlp_S, FNLP_NO_TOKEN)
+
+# Stacks deeper than this get the local cost only while closing (the table is
+# depth x depth ints); no sentence of a treebank comes near it.
+cdef int MAX_EXACT_DEPTH = 256
+cdef int UNREACHABLE = 1 << 28
+
+
+cdef void settle(FnlpState* st, uint64_t root_label) noexcept nogil:
+    """Pop stack tops that have a head; if at most one headless token is left, make it
+    the root, empty the stack and leave closing. Otherwise (re)enter closing."""
+    cdef int i, token
+    while st.stack_len > 0 and fnlp_has_head(st, fnlp_S(st, 0)):
+        fnlp_pop(st)
+    if fnlp_n_headless_stack(st) >= 2:
+        st.closing = 1
+        return
+    for i in range(st.stack_len):
+        token = st.stack[i]
+        if not fnlp_has_head(st, token):
+            fnlp_add_arc(st, token, token, root_label)
+    st.stack_len = 0
+    st.closing = 0
+
+
+cdef int needs_closing(const FnlpState* st) noexcept nogil:
+    return fnlp_n_headless_stack(st) >= 2
+
+
+# Moves while closing ---------------------------------------------------------------
+
+cdef int closing_right_valid(const FnlpState* st) noexcept nogil:
+    return st.stack_len >= 2
+
+
+cdef int closing_left_valid(const FnlpState* st) noexcept nogil:
+    return st.stack_len >= 2 and not fnlp_has_head(st, fnlp_S(st, 1))
+
+
+cdef int closing_reduce_valid(const FnlpState* st) noexcept nogil:
+    return st.stack_len >= 2 and fnlp_has_head(st, fnlp_S(st, 1))
+
+
+cdef void closing_right_apply(FnlpState* st, uint64_t label, uint64_t root_label) noexcept nogil:
+    fnlp_add_arc(st, fnlp_S(st, 1), fnlp_S(st, 0), label)
+    fnlp_pop(st)
+    settle(st, root_label)
+
+
+cdef void closing_left_apply(FnlpState* st, uint64_t label, uint64_t root_label) noexcept nogil:
+    fnlp_add_arc(st, fnlp_S(st, 0), fnlp_S(st, 1), label)
+    fnlp_remove_S1(st)
+    settle(st, root_label)
+
+
+cdef void closing_reduce_apply(FnlpState* st, uint64_t root_label) noexcept nogil:
+    fnlp_remove_S1(st)
+    settle(st, root_label)
+
+
+# Costs while closing ---------------------------------------------------------------
+
+cdef inline int arc_loss(const FnlpGold* gold, int child, int head) noexcept nogil:
+    """1 if child has a known gold head other than head (head == child: a root)."""
+    cdef int h = gold.heads[child]
+    return h != FNLP_NO_TOKEN and h != head
+
+
+cdef inline int label_loss(const FnlpGold* gold, int child, int head,
+                           uint64_t label) noexcept nogil:
+    """1 if the arc head -> child is the gold one but its label is not."""
+    return (gold.heads[child] == head and gold.labels[child] != 0
+            and gold.labels[child] != label)
+
+
+cdef inline int below_headless(const FnlpState* st, int p) noexcept nogil:
+    """The highest stack position < p whose token has no head, or -1."""
+    p -= 1
+    while p >= 0 and fnlp_has_head(st, st.stack[p]):
+        p -= 1
+    return p
+
+
+cdef int* least_loss_table(const FnlpState* st, const FnlpGold* gold) noexcept nogil:
+    """f[p * m + j]: least loss reachable with the stack positions [0, p) below the top
+    token at position j (p <= j < m, m = stack_len); NULL if out of memory.
+
+    With no headless token in [0, p) the top becomes the root. Otherwise, with u = p - 1:
+    RIGHT (u heads j, then the stack drops to the highest headless position q < p),
+    LEFT (j heads u, u headless) or REDUCE (u has a head) lead to (q, q) or (p - 1, j).
+    """
+    cdef int m = st.stack_len
+    cdef int* f = <int*>malloc(m * m * sizeof(int))
+    cdef int* n_headless = <int*>malloc((m + 1) * sizeof(int))
+    if f == NULL or n_headless == NULL:
+        free(f)
+        free(n_headless)
+        return NULL
+    cdef int p, j, u, q, best, value
+    n_headless[0] = 0
+    for p in range(m):
+        n_headless[p + 1] = n_headless[p] + (not fnlp_has_head(st, st.stack[p]))
+    for p in range(m):
+        for j in range(p, m):
+            if n_headless[p] == 0:
+                f[p * m + j] = arc_loss(gold, st.stack[j], st.stack[j])
+                continue
+            u = p - 1
+            q = below_headless(st, p)
+            best = arc_loss(gold, st.stack[j], st.stack[u]) + f[q * m + q]
+            if not fnlp_has_head(st, st.stack[u]):
+                value = arc_loss(gold, st.stack[u], st.stack[j]) + f[(p - 1) * m + j]
+            else:
+                value = f[(p - 1) * m + j]
+            f[p * m + j] = value if value < best else best
+    free(n_headless)
+    return f
+
+
+cdef int closing_cost(const FnlpState* st, const FnlpGold* gold, int action_kind,
+                      uint64_t label) noexcept nogil:
+    """Cost of a closing move: action_kind 0 RIGHT, 1 LEFT, 2 REDUCE."""
+    cdef int m = st.stack_len
+    cdef int s0 = st.stack[m - 1]
+    cdef int s1 = st.stack[m - 2]
+    cdef int local = 0
+    if action_kind == 0:
+        local = arc_loss(gold, s0, s1) + label_loss(gold, s0, s1, label)
+    elif action_kind == 1:
+        local = arc_loss(gold, s1, s0) + label_loss(gold, s1, s0, label)
+    if m > MAX_EXACT_DEPTH:
+        return local
+    cdef int* f = least_loss_table(st, gold)
+    if f == NULL:
+        return local
+    cdef int q, after
+    cdef int before = f[(m - 1) * m + (m - 1)]
+    if action_kind == 0:
+        q = below_headless(st, m - 1)
+        after = f[q * m + q]
+    else:
+        after = f[(m - 2) * m + (m - 1)]
+    free(f)
+    return local + after - before

@@ -1,0 +1,143 @@
+"""Closing a sentence in arc-eager: moves, the model's view, one root per sentence and
+exact costs (checked against an exhaustive search)."""
+import random
+
+import pytest
+
+from fastnlp.pipeline.transition import ArcEager, StateBatch
+from fastnlp.strings import StringStore
+from fastnlp.tokens import Doc
+from fastnlp.vocab import Vocab
+from transition_trees import random_doc_tree, random_labels
+
+LABELS = ["nsubj", "obj"]
+
+
+@pytest.fixture
+def system():
+    return ArcEager(StringStore(), LABELS)
+
+
+def run(system, n, moves):
+    state = system.init_state(n)
+    for name in moves:
+        system.apply(state, name)
+    return state
+
+
+def test_break_with_several_headless_tokens_closes_first(system):
+    state = run(system, 5, ["SHIFT", "SHIFT", "SHIFT", "BREAK"])
+    assert state.closing and state.stack == [0, 1, 2] and state.sent_starts[3]
+    assert "SHIFT" not in system.valid_moves(state) and "BREAK" not in system.valid_moves(state)
+    system.apply(state, "RIGHT-obj")          # 1 -> 2, 2 leaves the stack
+    assert state.heads[2] == 1 and state.stack == [0, 1] and state.closing
+    system.apply(state, "LEFT-nsubj")         # 0 <- 1, 0 leaves; 1 is the root
+    assert not state.closing and state.stack == [] and state.heads[:3] == [1, 1, 1]
+    assert system.valid_moves(state) == ["SHIFT"]
+
+
+def test_reduce_while_closing_removes_s1_with_a_head(system):
+    # 0 -> 1, 2 <- 3 <- 4: the stack is [0, 1, 4] at the BREAK, 1 has a head.
+    state = run(system, 6, ["SHIFT", "RIGHT-obj", "SHIFT", "LEFT-nsubj", "SHIFT",
+                            "LEFT-nsubj", "SHIFT", "BREAK"])
+    assert state.closing and state.stack == [0, 1, 4]
+    assert "REDUCE" in system.valid_moves(state)
+    assert not any(m.startswith("LEFT") for m in system.valid_moves(state))
+    system.apply(state, "REDUCE")
+    assert state.stack == [0, 4]
+    system.apply(state, "LEFT-obj")
+    assert state.heads[:5] == [4, 0, 3, 4, 4] and not state.closing
+
+
+def test_the_model_sees_s0_in_front_of_the_buffer():
+    vocab = Vocab()
+    names = ["S0", "S1", "B0", "B1"]
+    system = ArcEager(vocab.strings, ["dep"], nr_feature_tokens=names)
+    doc = Doc(vocab, words=["w"] * 6)
+    batch = StateBatch(system, [doc])
+    for name in ["SHIFT", "SHIFT", "SHIFT", "BREAK"]:
+        batch.apply_moves([system.move_index(name)])
+    ids = dict(zip(names, batch.context_tokens()[0]))
+    assert ids == {"S0": 1, "S1": 0, "B0": 2, "B1": 3}
+
+
+def test_every_sentence_gets_one_root_from_random_moves(system):
+    rng = random.Random(0)
+    for _ in range(300):
+        n = rng.randrange(1, 14)
+        state = system.init_state(n)
+        while not state.is_final:
+            system.apply(state, rng.choice(system.valid_moves(state)))
+        heads = state.heads
+        starts = [i == 0 or s for i, s in enumerate(state.sent_starts)]
+        bounds = [i for i in range(n) if starts[i]] + [n]
+        for start, end in zip(bounds, bounds[1:]):
+            assert sum(heads[i] == i for i in range(start, end)) == 1, (heads, starts)
+
+
+def closing_loss(state, gold_heads, gold_labels, tokens, names):
+    """Errors over `tokens` (headless when closing began): wrong head, else wrong label."""
+    wrong = 0
+    for t in tokens:
+        if gold_heads[t] is None:
+            continue
+        if state.heads[t] != gold_heads[t]:
+            wrong += 1
+        elif gold_heads[t] != t and gold_labels[t] and names[state.labels[t]] != gold_labels[t]:
+            wrong += 1
+    return wrong
+
+
+def least_closing_loss(system, state, gold_heads, gold_labels, tokens, names, memo):
+    """Exhaustive search over the closing moves."""
+    if not state.closing:
+        return closing_loss(state, gold_heads, gold_labels, tokens, names)
+    key = (tuple(state.stack), tuple(state.heads), tuple(state.labels))
+    if key not in memo:
+        best = None
+        for name in system.valid_moves(state):
+            after = state.copy()
+            system.apply(after, name)
+            value = least_closing_loss(system, after, gold_heads, gold_labels, tokens,
+                                       names, memo)
+            best = value if best is None else min(best, value)
+        memo[key] = best
+    return memo[key]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_closing_costs_are_exact(seed):
+    """Each closing move costs what it adds to the least loss still reachable."""
+    rng = random.Random(seed)
+    strings = StringStore()
+    system = ArcEager(strings, LABELS)
+    names = {strings.add(label): label for label in LABELS + ["dep", "ROOT"]}
+    names[0] = "ROOT"
+    n_checked = 0
+    for _ in range(250):
+        n = rng.randrange(2, 10)
+        heads = random_doc_tree(rng, n, rng.randrange(1, min(n, 3) + 1))
+        labels = random_labels(rng, heads, LABELS)
+        for i in range(n):
+            if rng.random() < 0.15:
+                heads[i], labels[i] = None, None
+        gold = system.init_gold_arrays(heads, labels)
+        state = system.init_state(n)
+        tokens = None
+        while not state.is_final:
+            if state.closing:
+                if tokens is None:
+                    tokens = [t for t in state.stack if state.heads[t] == -1]
+                memo = {}
+                now = least_closing_loss(system, state, heads, labels, tokens, names, memo)
+                for name, cost in system.costs(state, gold).items():
+                    after = state.copy()
+                    system.apply(after, name)
+                    later = least_closing_loss(system, after, heads, labels, tokens, names,
+                                               memo)
+                    assert cost == later - now, (heads, labels, state, name)
+                    n_checked += 1
+            elif tokens is not None:
+                tokens = None
+            system.apply(state, rng.choice(system.valid_moves(state)))
+    assert n_checked > 200

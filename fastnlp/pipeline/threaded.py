@@ -13,6 +13,7 @@ rules, lexeme attribute getters) where the GIL can switch threads, so the GIL al
 not keep two writers apart. They hold the GIL throughout, so the lock costs no overlap.
 """
 import collections
+import numbers
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -33,9 +34,10 @@ def resolve_n_threads(n_threads):
     """The number of worker threads `n_threads` asks for (-1: one per CPU)."""
     if n_threads == -1:
         return os.cpu_count() or 1
-    if not isinstance(n_threads, int) or isinstance(n_threads, bool) or n_threads < 1:
+    if not isinstance(n_threads, numbers.Integral) or isinstance(n_threads, bool) \
+            or n_threads < 1:
         raise ValueError(f"nlp.pipe: n_threads must be an int >= 1 or -1, not {n_threads!r}")
-    return n_threads
+    return int(n_threads)
 
 
 def predicts_statelessly(component):

@@ -8,51 +8,32 @@ import pytest
 from threadpoolctl import threadpool_limits
 
 import fastnlp
-from fastnlp.language import Language
 from fastnlp.pipeline.threaded import PREFETCH_PER_THREAD, SHARED_STATE_LOCK
-from fastnlp.pipeline.trainable import TrainablePipe
 from test_language import annotations, train_full_pipeline
 
 FAIL_MARK = "Boom goes this text."
 
 
-class Raiser(TrainablePipe):
-    """Predicts nothing; raises on a batch holding FAIL_MARK. Counts the docs it saw."""
+class Refuser:
+    """Wraps a component method (or is a plain callable component): raises on a batch
+    holding FAIL_MARK, counts the docs it saw."""
 
-    def __init__(self, vocab, name):
-        super().__init__(vocab, None, name)
+    def __init__(self, method=None):
+        self.method = method
         self.n_seen = 0
 
     def _check(self, docs):
         self.n_seen += len(docs)
         if any(doc.text == FAIL_MARK for doc in docs):
-            raise KeyError(f"{self.name} refuses {FAIL_MARK!r}")
+            raise KeyError(f"refuses {FAIL_MARK!r}")
 
-    def predict(self, docs):
+    def wrapped(self, docs, *args):
         self._check(docs)
-        return None
-
-    def set_annotations(self, docs, scores):
-        pass
-
-    def initialize(self, get_examples, *, nlp=None, labels=None):
-        pass
-
-
-class PlainRaiser:
-    """The same as a component that is only a callable (it runs whole under the lock)."""
-
-    def __init__(self, name):
-        self.raiser = Raiser(None, name)
+        return self.method(docs, *args)
 
     def __call__(self, doc):
-        self.raiser._check([doc])
+        self._check([doc])
         return doc
-
-
-@Language.factory("test_threads_raiser", default_config={"plain": False})
-def make_raiser(nlp, name, plain):
-    return PlainRaiser(name) if plain else Raiser(nlp.vocab, name)
 
 
 @pytest.fixture(scope="module")
@@ -139,19 +120,24 @@ def test_input_is_read_lazily_and_close_stops_the_workers(full):
     SHARED_STATE_LOCK.release()
 
 
-@pytest.mark.parametrize("plain", [False, True])
-def test_worker_error_reaches_the_caller_and_nothing_hangs(pipeline_dir, plain):
+@pytest.mark.parametrize("where", ["predict", "set_annotations", "plain component"])
+def test_worker_error_reaches_the_caller_and_nothing_hangs(pipeline_dir, monkeypatch, where):
+    """predict runs outside the lock, set_annotations and plain components inside it."""
     nlp = fastnlp.load(pipeline_dir[0])
-    raiser = nlp.add_pipe("test_threads_raiser", config={"plain": plain})
-    raiser = raiser.raiser if plain else raiser
+    tagger = nlp.get_pipe("tagger")
+    if where == "plain component":
+        refuser = Refuser()
+        monkeypatch.setattr(nlp, "_components", nlp.components + [("refuser", refuser)])
+    else:
+        refuser = Refuser(getattr(tagger, where))
+        monkeypatch.setattr(tagger, where, refuser.wrapped)
     texts = [f"Text number {i}." for i in range(200)]
     texts[21] = FAIL_MARK
-    docs = nlp.pipe(texts, batch_size=2, n_threads=2)
     with pytest.raises(KeyError, match="refuses") as info:
-        list(docs)
+        list(nlp.pipe(texts, batch_size=2, n_threads=2))
     frames = [frame.name for frame in traceback.extract_tb(info.value.__traceback__)]
     assert "_check" in frames and "annotate_batch" in frames
-    assert raiser.n_seen < len(texts)  # batches not started were cancelled
+    assert refuser.n_seen < len(texts)  # batches not started were cancelled
     assert not _pipe_threads()
     texts[21] = "Fine now."
     assert [d.text for d in nlp.pipe(texts, batch_size=2, n_threads=2)] == texts

@@ -69,7 +69,8 @@ def MultiHashEmbed(
     if include_static_vectors:
         embed = concatenate(embed, StaticVectors(width))
     mix = Maxout(width, width * n_inputs, nP=EMBED_MIX_PIECES, dropout=0.0, normalize=True)
-    model = skip_empty(chain(embed, with_array(mix), ragged2list()))
+    # Every row is embedded alone (context 0), so long Docs are embedded in chunks.
+    model = skip_empty(chain(embed, with_array(mix), ragged2list()), context=0)
     model.set_dim("nO", width)
     return use_numpy_blas(model)
 
@@ -78,7 +79,11 @@ def MultiHashEmbed(
 def MaxoutWindowEncoder(
     width: int, window_size: int, maxout_pieces: int, depth: int
 ) -> Model[List[Floats2d], List[Floats2d]]:
-    """depth x residual(layer-normalized Maxout over a +-window_size concatenation)."""
+    """depth x residual(layer-normalized Maxout over a +-window_size concatenation).
+
+    An output row depends on the window_size * depth rows each side of it, so prediction
+    cuts long sequences into chunks overlapping by that much (layers/chunks.py).
+    """
     cnn = chain(
         expand_window(window_size=window_size),
         Maxout(
@@ -91,7 +96,10 @@ def MaxoutWindowEncoder(
     )
     model = clone(residual(cnn), depth)
     model.set_dim("nO", width)
-    return use_numpy_blas(skip_empty(with_array(model, pad=window_size * depth)))
+    receptive_field = window_size * depth
+    return use_numpy_blas(
+        skip_empty(with_array(model, pad=receptive_field), context=receptive_field)
+    )
 
 
 def _hash_embed_cnn(

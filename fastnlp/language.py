@@ -317,14 +317,21 @@ class Language:
         return self._pipe_serial(texts, batch_size, disable)
 
     def _pipe_serial(self, texts, batch_size, disable):
-        for batch in batched(texts, batch_size):
-            docs = [self._ensure_doc(text) for text in batch]
-            for name, component in self.pipeline:
-                if name in disable:
-                    continue
-                docs = list(component.pipe(docs, batch_size=batch_size)) \
-                    if hasattr(component, "pipe") else [component(doc) for doc in docs]
-            yield from docs
+        # BLAS limited as in training (FASTNLP_BLAS_THREADS, default 1) while the
+        # generator is open: the matrices are small, and OpenBLAS's own threads made
+        # pipe half as fast on two cores.
+        from threadpoolctl import threadpool_limits
+
+        from .training.train import blas_threads
+        with threadpool_limits(limits=blas_threads(), user_api="blas"):
+            for batch in batched(texts, batch_size):
+                docs = [self._ensure_doc(text) for text in batch]
+                for name, component in self.pipeline:
+                    if name in disable:
+                        continue
+                    docs = list(component.pipe(docs, batch_size=batch_size)) \
+                        if hasattr(component, "pipe") else [component(doc) for doc in docs]
+                yield from docs
 
     # Training -------------------------------------------------------------------
 

@@ -14,6 +14,11 @@ _WORKER_NLP = None
 
 def _init_worker(nlp_or_bytes, config_text):
     global _WORKER_NLP
+    from threadpoolctl import threadpool_limits
+
+    from ..training.train import blas_threads
+    # One BLAS thread per worker by default: N workers already use N cores.
+    threadpool_limits(limits=blas_threads(), user_api="blas")
     if isinstance(nlp_or_bytes, (bytes, bytearray)):
         from thinc.api import Config
 

@@ -24,6 +24,10 @@
 #define FNLP_SENT_INSIDE (-1)
 #define FNLP_SENT_UNKNOWN 0
 #define FNLP_FLAG_SPACE 1      /* token_flags bit: the token is whitespace */
+/* Closing a stack deeper than this has no exact costs (arc_eager's closing.pyx): the
+ * cost table is depth x depth per move, and such stacks come from an untrained model
+ * that shifted everything. Training stops following a state there. */
+#define FNLP_MAX_EXACT_CLOSING 24
 
 typedef struct {
     int start;
@@ -34,6 +38,8 @@ typedef struct {
 typedef struct {
     int length;
     int offset;            /* row of token 0 in the batch's concatenated token array */
+    const int* row_of;     /* if not NULL, the row of each token instead (a long doc
+                              decoded in windows; not owned, not copied) */
     int b0;                /* first buffer token; the buffer is [b0, length) */
     int stack_len;
     int* stack;            /* stack[stack_len - 1] is S0 */
@@ -134,6 +140,7 @@ static inline void fnlp_state_free(FnlpState* st) {
 static inline void fnlp_state_copy(FnlpState* dst, const FnlpState* src) {
     int n = src->length;
     dst->offset = src->offset;
+    dst->row_of = NULL;
     dst->b0 = src->b0;
     dst->stack_len = src->stack_len;
     dst->n_ents = src->n_ents;
@@ -203,6 +210,33 @@ static inline int fnlp_view_B(const FnlpState* st, int i) {
 static inline int fnlp_n_headless_stack(const FnlpState* st) {
     int n = 0;
     for (int i = 0; i < st->stack_len; i++) n += st->heads[st->stack[i]] == FNLP_NO_TOKEN;
+    return n;
+}
+
+/* The tokens left of B0 that a feature of this state or of a later one can name: the
+ * token before B0, the open entity's start, the stack tokens and their cached
+ * children, B0's cached left children (every other later feature token is right of
+ * B0). Writes at most fnlp_n_needed_max(st) tokens, some possibly repeated, into out;
+ * returns how many. Decoding a long doc in windows computes rows for these only. */
+static inline int fnlp_n_needed_max(const FnlpState* st) {
+    return 2 + (st->stack_len + 1) * (1 + 2 * FNLP_MAX_KIDS);
+}
+
+static inline int fnlp_needed_tokens(const FnlpState* st, int* out) {
+    int n = 0;
+    if (st->b0 > 0) out[n++] = st->b0 - 1;
+    if (st->ent_start != FNLP_NO_TOKEN) out[n++] = st->ent_start;
+    for (int i = 0; i <= st->stack_len; i++) {
+        int t = i < st->stack_len ? st->stack[i] : st->b0;
+        if (t >= st->length) continue;
+        if (i < st->stack_len) out[n++] = t;
+        for (int k = 0; k < FNLP_MAX_KIDS; k++) {
+            int left = st->lkids[t * FNLP_MAX_KIDS + k];
+            int right = st->rkids[t * FNLP_MAX_KIDS + k];
+            if (left != FNLP_NO_TOKEN) out[n++] = left;
+            if (right != FNLP_NO_TOKEN && i < st->stack_len) out[n++] = right;
+        }
+    }
     return n;
 }
 

@@ -163,6 +163,21 @@ def test_batched_decoding_gives_the_same_parse_as_one_doc_at_a_time(full_pipelin
         assert batched == one_at_a_time
 
 
+@pytest.mark.parametrize("window", [16, 50])
+def test_long_docs_decoded_in_windows_give_the_same_parse(full_pipeline, monkeypatch, window):
+    """Groups of at most DECODE_TOKENS tokens, and one long doc decoded with its feature
+    table in moving windows, predict exactly what one batch over everything does."""
+    from fastnlp.pipeline import transition_parser
+    nlp, texts = full_pipeline
+    long_text = " ".join(texts)
+    monkeypatch.setattr(transition_parser, "DECODE_TOKENS", 10**9)
+    whole = [annotations(d) for d in nlp.pipe([long_text] + texts, batch_size=64)]
+    monkeypatch.setattr(transition_parser, "DECODE_TOKENS", window)
+    windowed = [annotations(d) for d in nlp.pipe([long_text] + texts, batch_size=64)]
+    assert len(nlp(long_text)) > 10 * window
+    assert windowed == whole
+
+
 def test_load_with_disable_and_exclude(trained):
     model, _ = trained
     disabled = fastnlp.load(model, disable=["tagger"])

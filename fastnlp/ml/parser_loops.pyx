@@ -13,6 +13,7 @@ cimport numpy as np
 import numpy
 
 from ..pipeline.transition.batch cimport StateBatch
+from ..pipeline.transition.state cimport FnlpState
 from .parser_kernels cimport (best_valid_moves, gold_softmax_loss, linear_backward,
                               linear_forward, maxout_backward, maxout_forward,
                               scatter_state_features, sum_state_features)
@@ -70,7 +71,7 @@ cdef Sizes _sizes(batch, StateBatch states) except *:
     if states.system.n_moves != s.O:
         raise ValueError(f"parser model scores {s.O} moves but the transition system has "
                          f"{states.system.n_moves}; re-initialize after adding labels")
-    if states.n_tokens != batch.table_tfhp.shape[0]:
+    if batch.window is None and states.n_tokens != batch.table_tfhp.shape[0]:
         raise ValueError("the state batch and the model batch cover different tokens")
     return s
 
@@ -79,9 +80,19 @@ def _contig(array, dtype):
     return numpy.ascontiguousarray(array, dtype=dtype)
 
 
-def decode(batch, StateBatch states):
-    """Run greedy decoding to the end for every state; returns the number of steps."""
+def decode(batch, StateBatch states, int until=-1):
+    """Run greedy decoding to the end for every state; returns the number of steps.
+
+    until >= 0 (a one-state batch over a window of a long doc): stop before a step
+    whose buffer features could reach token `until` (B0 + 2 >= until), unless the
+    window runs to the end of the doc.
+    """
     cdef Sizes s = _sizes(batch, states)
+    if until >= 0 and states.n_states != 1:
+        raise ValueError("decode: `until` needs a batch of one state")
+    cdef FnlpState* st = &states.states_b[0]
+    if until >= st.length:
+        until = -1
     cdef _Buffers buf = _Buffers(states.n_active, s, False)
     table = _contig(batch.table_tfhp, "float32")
     pad = _contig(batch.pad_fhp, "float32")
@@ -105,6 +116,8 @@ def decode(batch, StateBatch states):
     cdef int B, n_steps = 0
     with nogil:
         while states.n_active > 0:
+            if until >= 0 and st.b0 + 2 >= until:
+                break
             B = states.n_active
             states.set_context_tokens(ids, s.F)
             sum_state_features(hid_bhp, table_p, pad_p, bias_p, ids, B, s.F, s.H * s.P)
@@ -176,4 +189,5 @@ def train(batch, StateBatch states):
                                    s.H * s.P)
             best_valid_moves(moves, scores, valid, B, s.O)
             states.apply(moves)
+            states.drop_unteachable()
     return loss

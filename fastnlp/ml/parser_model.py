@@ -123,8 +123,9 @@ class ParserBatch:
         to (T, F*H*P). doc_starts: row of each doc's first token.
     """
 
-    def __init__(self, model, docs, tokvecs_ti, backprop_tokvecs, is_train):
+    def __init__(self, model, docs, tokvecs_ti, backprop_tokvecs, is_train, window=None):
         self.model = model
+        self.is_train = is_train
         self.docs = docs
         lower = model.get_ref("lower")
         self.nF, self.nH, self.nP = (lower.get_dim(d) for d in ("nF", "nO", "nP"))
@@ -134,8 +135,12 @@ class ParserBatch:
         W = lower.get_param("W")
         n_in = W.shape[0]
         self._W_flat = W.reshape((n_in, -1))
-        self.table_tfhp = model.ops.gemm(self.tokvecs_ti, self._W_flat) if len(tokvecs_ti) \
-            else model.ops.alloc2f(0, self._W_flat.shape[1])
+        self.window = None
+        if window is not None:
+            self.set_rows(window)
+        else:
+            self.table_tfhp = model.ops.gemm(self.tokvecs_ti, self._W_flat) \
+                if len(tokvecs_ti) else model.ops.alloc2f(0, self._W_flat.shape[1])
         self.bias_hp = lower.get_param("b").ravel()
         self.pad_fhp = lower.get_param("pad").reshape((self.nF, -1))
         lengths = numpy.asarray([len(doc) for doc in docs], dtype="int32")
@@ -146,7 +151,6 @@ class ParserBatch:
             self.upper_W = model.ops.as_contig(upper.get_param("W"))
             self.upper_b = model.ops.as_contig(upper.get_param("b"))
         self._backprop_tokvecs = backprop_tokvecs
-        self.is_train = is_train
         if is_train:
             self.d_table_tfhp = model.ops.alloc2f(*self.table_tfhp.shape)
             self.d_pad_fhp = model.ops.alloc2f(*self.pad_fhp.shape)
@@ -154,6 +158,14 @@ class ParserBatch:
             if self.use_upper:
                 self.d_upper_W = model.ops.alloc2f(*self.upper_W.shape)
                 self.d_upper_b = model.ops.alloc1f(self.upper_b.shape[0])
+
+    def set_rows(self, tokens):
+        """Prediction over one long doc: table rows for these tokens only, in order
+        (the decoder finds them through the state's row map)."""
+        if self.is_train:
+            raise ValueError("ParserBatch: windows are for prediction only")
+        self.window = numpy.asarray(tokens, dtype="int32")
+        self.table_tfhp = self.model.ops.gemm(self.tokvecs_ti[self.window], self._W_flat)
 
     def backprop(self):
         """Turn the accumulated gradients into weight and tok2vec gradients."""
@@ -173,6 +185,14 @@ class ParserBatch:
             upper.inc_grad("W", self.d_upper_W)
             upper.inc_grad("b", self.d_upper_b)
         self._backprop_tokvecs(d_tokvecs)
+
+
+def predict_window(model, doc) -> ParserBatch:
+    """A prediction ParserBatch over one doc with no table rows yet; `set_rows` gives
+    it those of a window (see TransitionParser.predict)."""
+    tokvecs = model.get_ref("project").predict([doc]) if len(doc) \
+        else model.ops.alloc2f(0, model.get_ref("lower").get_dim("nI"))
+    return ParserBatch(model, [doc], tokvecs, None, False, window=[])
 
 
 def _forward(model, docs: List, is_train: bool):

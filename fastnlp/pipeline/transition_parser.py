@@ -7,12 +7,22 @@ valid moves and learns from the dynamic oracle's costs at every step.
 """
 import warnings
 
+import numpy
+
 from thinc.api import set_dropout_rate
 
 from ..ml import parser_loops
-from ..ml import parser_model  # noqa: F401  (registers the architectures the factories name)
+from ..ml import parser_model  # also registers the architectures the factories name
 from .trainable import TrainablePipe
 from .transition.batch import StateBatch
+
+
+# Tokens per decoding batch. Docs are decoded in groups of at most this many tokens, so
+# the precomputed feature table (tokens x slots x hidden x pieces floats) stays small
+# and in cache; a longer doc is decoded alone, its table computed for a window of this
+# many tokens that moves along the doc (memory bounded, cost linear in its length).
+# Neither changes any prediction.
+DECODE_TOKENS = 2048
 
 
 class TransitionParser(TrainablePipe):
@@ -46,18 +56,40 @@ class TransitionParser(TrainablePipe):
     # Prediction -----------------------------------------------------------------
 
     def predict(self, docs):
-        """Decode the docs; returns the finished StateBatch (set_annotations writes it)."""
-        docs = list(docs)
-        states = StateBatch(self.moves, docs)
-        if not docs or not states.n_active:
-            return states
-        batch = self.model.predict(docs)
-        parser_loops.decode(batch, states)
-        return states
+        """Decode the docs; returns the finished StateBatches, one per group of at most
+        DECODE_TOKENS tokens (set_annotations writes them)."""
+        finished = []
+        for group in _token_groups(list(docs), DECODE_TOKENS):
+            states = StateBatch(self.moves, group)
+            if states.n_active and sum(len(doc) for doc in group) > DECODE_TOKENS:
+                self._decode_in_windows(group[0], states, DECODE_TOKENS)
+            elif states.n_active:
+                parser_loops.decode(self.model.predict(group), states)
+            finished.append(states)
+        return finished
+
+    def _decode_in_windows(self, doc, states, size):
+        """Decode one long doc with feature-table rows for `size` tokens from B0 on,
+        plus the few tokens left of B0 the state can still name (its stack and their
+        children), then the next window: memory bounded, cost linear in the length."""
+        batch = parser_model.predict_window(self.model, doc)
+        row_of = numpy.full(len(doc), -1, dtype="int32")
+        tokens = numpy.zeros((0,), dtype="int32")
+        while states.n_active:
+            b0 = states.buffer_start(0)
+            end = min(len(doc), b0 + size)
+            row_of[tokens] = -1
+            tokens = numpy.asarray([t for t in states.needed_tokens(0) if t < b0]
+                                   + list(range(b0, end)), dtype="int32")
+            row_of[tokens] = numpy.arange(len(tokens), dtype="int32")
+            batch.set_rows(tokens)
+            states.set_row_map(0, row_of)
+            parser_loops.decode(batch, states, until=end)
 
     def set_annotations(self, docs, states):
-        if states is not None and states.n_states:
-            states.set_annotations()
+        for batch in states or ():
+            if batch.n_states:
+                batch.set_annotations()
 
     # Training -------------------------------------------------------------------
 
@@ -123,3 +155,16 @@ class TransitionParser(TrainablePipe):
         lower = self.model.get_ref("lower")
         if not self.model.attrs["use_upper"] and not lower.has_dim("nO"):
             lower.set_dim("nO", self.moves.n_moves)
+
+
+def _token_groups(docs, max_tokens):
+    """Consecutive groups of docs with at most max_tokens tokens (a longer doc alone)."""
+    group, n_tokens = [], 0
+    for doc in docs:
+        if group and n_tokens + len(doc) > max_tokens:
+            yield group
+            group, n_tokens = [], 0
+        group.append(doc)
+        n_tokens += len(doc)
+    if group:
+        yield group

@@ -36,6 +36,7 @@ cdef class StateBatch:
     cdef int n_ready                    # states initialised (freed in __dealloc__)
     cdef readonly list docs
     cdef list gold_refs
+    cdef dict row_maps                  # state -> the int32 array its row_of points into
 
     # ids_bf[r * F + f]: batch row of the token that template f picks for active row r,
     # or -1. n_feats must equal system.n_feats.
@@ -54,3 +55,6 @@ cdef class StateBatch:
     # Apply each row's first zero-cost move in the oracle order. Needs gold.
     cdef int oracle_step(self, int* moves_b) except -1 nogil
     cdef int drop_final(self) noexcept nogil
+    # Training: stop following states closing a stack deeper than FNLP_MAX_EXACT_CLOSING
+    # (no exact costs there); returns n_active.
+    cdef int drop_unteachable(self) noexcept nogil

@@ -5,8 +5,9 @@ from libc.stdlib cimport calloc, free
 cimport numpy as np
 import numpy
 
-from .state cimport (State, fill_token_flags, fnlp_is_final, fnlp_state_copy,
-                     fnlp_state_free, fnlp_state_init)
+from .state cimport (State, fill_token_flags, fnlp_is_final, fnlp_n_needed_max,
+                     fnlp_needed_tokens, fnlp_state_copy, fnlp_state_free, fnlp_state_init,
+                     FNLP_MAX_EXACT_CLOSING)
 from .features cimport fill_context
 from .transition_system cimport Gold
 
@@ -45,6 +46,7 @@ cdef class StateBatch:
             fill_token_flags(&self.states_b[b], doc)
             offset += len(doc)
         self.n_tokens = offset
+        self.row_maps = {}
         self.gold_refs = []
         cdef Gold gold
         if golds is not None:
@@ -182,6 +184,17 @@ cdef class StateBatch:
         self.n_active = n_kept
         return n_kept
 
+    cdef int drop_unteachable(self) noexcept nogil:
+        cdef int r, b, n_kept = 0
+        for r in range(self.n_active):
+            b = self.active_b[r]
+            if not (self.states_b[b].closing
+                    and self.states_b[b].stack_len > FNLP_MAX_EXACT_CLOSING):
+                self.active_b[n_kept] = b
+                n_kept += 1
+        self.n_active = n_kept
+        return n_kept
+
     # Python helpers (tests, debugging, a Python-level trainer) -----------------
 
     @property
@@ -200,6 +213,40 @@ cdef class StateBatch:
         cdef State out = State(self.states_b[b].length, self.states_b[b].offset)
         fnlp_state_copy(&out.c, &self.states_b[b])
         return out
+
+    def needed_tokens(self, int b):
+        """The tokens left of B0 that state b (or a later state of it) can still name
+        as features, sorted: decoding a long doc in windows computes rows for these."""
+        self._check_state(b)
+        cdef FnlpState* st = &self.states_b[b]
+        cdef np.ndarray[int, ndim=1] out = numpy.zeros((fnlp_n_needed_max(st),), dtype="int32")
+        cdef int n = fnlp_needed_tokens(st, &out[0])
+        return sorted(set(out[:n].tolist()))
+
+    def buffer_start(self, int b):
+        """B0 of state b (its length once the buffer is empty)."""
+        self._check_state(b)
+        return self.states_b[b].b0
+
+    def set_row_map(self, int b, row_of):
+        """Make state b name token i as model row row_of[i] (an int32 array over its
+        doc, kept alive here; None: back to row i + offset)."""
+        self._check_state(b)
+        cdef np.ndarray[int, ndim=1] rows
+        if row_of is None:
+            self.row_maps.pop(b, None)
+            self.states_b[b].row_of = NULL
+            return
+        rows = numpy.ascontiguousarray(row_of, dtype="int32")
+        if rows.shape[0] != self.states_b[b].length:
+            raise ValueError(f"set_row_map: {rows.shape[0]} rows for "
+                             f"{self.states_b[b].length} tokens")
+        self.row_maps[b] = rows
+        self.states_b[b].row_of = &rows[0] if rows.shape[0] else NULL
+
+    def _check_state(self, int b):
+        if not 0 <= b < self.n_states:
+            raise IndexError(f"state {b} out of range (0..{self.n_states - 1})")
 
     def context_tokens(self):
         """(n_active, F) int32 batch rows per template (-1: no token)."""

@@ -25,11 +25,9 @@ from libc.stdint cimport uint64_t
 from libc.stdlib cimport malloc, free
 
 from .state cimport (FnlpGold, FnlpState, fnlp_add_arc, fnlp_has_head,
-                     fnlp_n_headless_stack, fnlp_pop, fnlp_remove_S1, fnlp_S, FNLP_NO_TOKEN)
+                     fnlp_n_headless_stack, fnlp_pop, fnlp_remove_S1, fnlp_S,
+                     FNLP_MAX_EXACT_CLOSING, FNLP_NO_TOKEN)
 
-# Stacks deeper than this get the local cost only while closing (the table is
-# depth x depth ints); no sentence of a treebank comes near it.
-cdef int MAX_EXACT_DEPTH = 256
 cdef int UNREACHABLE = 1 << 28
 
 
@@ -155,7 +153,7 @@ cdef int closing_cost(const FnlpState* st, const FnlpGold* gold, int action_kind
         local = arc_loss(gold, s0, s1) + label_loss(gold, s0, s1, label)
     elif action_kind == 1:
         local = arc_loss(gold, s1, s0) + label_loss(gold, s1, s0, label)
-    if m > MAX_EXACT_DEPTH:
+    if m > FNLP_MAX_EXACT_CLOSING:
         return local
     cdef int* f = least_loss_table(st, gold)
     if f == NULL:

@@ -79,4 +79,9 @@ cdef void fill_context(const FnlpState* st, const int* templates_f, int n_feats,
     cdef int f, token
     for f in range(n_feats):
         token = template_token(st, templates_f[f])
-        ids_f[f] = token + st.offset if token != FNLP_NO_TOKEN else FNLP_NO_TOKEN
+        if token == FNLP_NO_TOKEN:
+            ids_f[f] = FNLP_NO_TOKEN
+        elif st.row_of != NULL:
+            ids_f[f] = st.row_of[token]
+        else:
+            ids_f[f] = token + st.offset

@@ -11,6 +11,7 @@ cdef extern from "fastnlp_state.h" nogil:
     int FNLP_SENT_INSIDE
     int FNLP_SENT_UNKNOWN
     int FNLP_FLAG_SPACE
+    int FNLP_MAX_EXACT_CLOSING
 
     ctypedef struct FnlpEntity:
         int start
@@ -20,6 +21,7 @@ cdef extern from "fastnlp_state.h" nogil:
     ctypedef struct FnlpState:
         int length
         int offset
+        const int* row_of
         int b0
         int stack_len
         int* stack
@@ -86,6 +88,8 @@ cdef extern from "fastnlp_state.h" nogil:
     int fnlp_view_B(const FnlpState* st, int i) noexcept
     int fnlp_n_headless_stack(const FnlpState* st) noexcept
     void fnlp_remove_S1(FnlpState* st) noexcept
+    int fnlp_n_needed_max(const FnlpState* st) noexcept
+    int fnlp_needed_tokens(const FnlpState* st, int* out) noexcept
 
     void fnlp_push(FnlpState* st) noexcept
     void fnlp_pop(FnlpState* st) noexcept

@@ -10,6 +10,8 @@ decoration) is head_label; without one the token stays where it is. Heads are ab
 indices, a root is its own head, None is a missing head: no arc, and since the token
 might hang anywhere, an arc over it (or over its subtree) is not counted as crossing.
 """
+from bisect import insort
+
 from libc.stdlib cimport free, malloc
 
 DELIMITER = "||"
@@ -138,14 +140,18 @@ def _base_label(label):
     return label.split(DELIMITER, 1)[0] if label else label
 
 
-def _find_new_head(heads, labels, int token, head_label):
+def _children_lists(heads):
+    """Children of each token, ascending."""
+    children = [[] for _ in range(len(heads))]
+    for j, head in enumerate(heads):
+        if head is not None and head != j:
+            children[head].append(j)
+    return children
+
+
+def _find_new_head(heads, labels, children, int token, head_label):
     """Breadth-first, left to right, through the descendants of token's head (not
     entering token's own subtree): the first whose base label is head_label, or None."""
-    n = len(heads)
-    children = [[] for _ in range(n)]
-    for j in range(n):
-        if heads[j] is not None and heads[j] != j:
-            children[heads[j]].append(j)
     queue = [heads[token]]
     while queue:
         next_queue = []
@@ -175,16 +181,19 @@ def deprojectivize_arrays(heads, labels):
     free(check_n)
     pending = [i for i in range(n) if labels[i] and DELIMITER in labels[i]
                and heads[i] is not None and heads[i] != i]
+    children = _children_lists(heads) if pending else None
     progress = True
     while pending and progress:
         progress = False
         still = []
         for i in pending:
             head_label = labels[i].split(DELIMITER, 1)[1]
-            found = _find_new_head(heads, labels, i, head_label)
+            found = _find_new_head(heads, labels, children, i, head_label)
             if found is None:
                 still.append(i)
             else:
+                children[heads[i]].remove(i)
+                insort(children[found], i)
                 heads[i] = found
                 labels[i] = _base_label(labels[i])
                 progress = True

@@ -122,10 +122,16 @@ def connect_all_listeners(nlp):
             component.connect_listeners(nlp)
 
 
-def load(path, *, disable=(), exclude=(), config=None):
-    """Load a pipeline saved with nlp.to_disk (or installed as a package)."""
+def load(name, *, disable=(), exclude=(), config=None):
+    """Load a pipeline: a directory saved with nlp.to_disk, or an installed package's name.
+
+    A path that exists is always read as a directory; otherwise `name` is imported as a
+    pipeline package (made by `fastnlp package`) and its own `load()` is called.
+    """
     from .config import build_nlp, load_config
-    path = _find_pipeline(path)
+    if not _is_path(name) and _import_package(name) is not None:
+        return _pipeline_package(name).load(disable=disable, exclude=exclude, config=config)
+    path = _find_pipeline(name)
     cfg = load_config(path / CONFIG_FILE)
     if config:
         cfg = Config(cfg).merge(Config(config))
@@ -133,19 +139,51 @@ def load(path, *, disable=(), exclude=(), config=None):
     return pipeline_from_disk(nlp, path, exclude=exclude)
 
 
+def get_package_path(name):
+    """The pipeline directory inside the installed pipeline package `name`."""
+    return Path(_pipeline_package(name).get_data_path())
+
+
+def _pipeline_package(name):
+    module = _import_package(name)
+    if module is None:
+        raise FileNotFoundError(f"No installed pipeline package named {name!r}")
+    if not (callable(getattr(module, "load", None)) and
+            callable(getattr(module, "get_data_path", None))):
+        raise FileNotFoundError(f"{name!r} is an installed module but not a pipeline "
+                                "package: it needs load() and get_data_path()")
+    return module
+
+
+def _is_path(name):
+    return not isinstance(name, str) or Path(name).exists()
+
+
+def _import_package(name):
+    """The module `name` if it is an installed top-level module, else None."""
+    import importlib
+    import importlib.util
+    if not (isinstance(name, str) and name.isidentifier()):
+        return None
+    try:
+        if importlib.util.find_spec(name) is None:
+            return None
+    except (ImportError, ValueError):   # e.g. __main__ run from a string has no spec
+        return None
+    return importlib.import_module(name)
+
+
 def _find_pipeline(name_or_path):
+    """The directory of a saved pipeline: `name_or_path` itself or an installed package's."""
     path = Path(name_or_path)
     if path.is_dir():
         if not (path / CONFIG_FILE).exists():
             raise FileNotFoundError(f"{path} is not a fastnlp pipeline: it has no {CONFIG_FILE}")
         return path
-    if isinstance(name_or_path, str) and name_or_path.isidentifier():
-        import importlib
-        try:
-            module = importlib.import_module(name_or_path)
-        except ImportError:
-            module = None
-        if module is not None and hasattr(module, "get_data_path"):
-            return Path(module.get_data_path())
-    raise FileNotFoundError(f"Can't find a pipeline at {name_or_path!r}: not a directory with "
-                            f"{CONFIG_FILE} and not an installed pipeline package")
+    if path.exists():
+        raise FileNotFoundError(f"{path} is a file, not a pipeline directory")
+    if _import_package(name_or_path) is not None:
+        return get_package_path(name_or_path)
+    raise FileNotFoundError(f"Can't find a pipeline {str(name_or_path)!r}: there is no directory "
+                            "and no installed package by that name; install the package with "
+                            "pip or pass the path of a saved pipeline")

@@ -7,6 +7,7 @@ from .debug_data import debug_data_cli
 from .evaluate import evaluate_cli
 from .info import info_cli
 from .init_config import init_config_cli
+from .package import package_cli
 from .train import CONTEXT as TRAIN_CONTEXT, train_cli
 
 app = typer.Typer(name="fastnlp", add_completion=False, no_args_is_help=True,
@@ -23,6 +24,7 @@ app.command("train", context_settings=TRAIN_CONTEXT)(train_cli)
 app.command("evaluate")(evaluate_cli)
 app.command("info")(info_cli)
 app.command("debug-data", context_settings=TRAIN_CONTEXT)(debug_data_cli)
+app.command("package")(package_cli)
 init_app = typer.Typer(name="init", help="Create configs.", no_args_is_help=True)
 init_app.command("config")(init_config_cli)
 app.add_typer(init_app, name="init")

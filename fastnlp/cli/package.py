@@ -8,6 +8,7 @@ tarfile, from the files of that directory: packaging needs no network and no `wh
 `pip install <dir>` or `python -m build` where those tools are at hand.
 """
 import base64
+import gzip
 import hashlib
 import io
 import json
@@ -347,7 +348,8 @@ def write_sdist(root, meta, dist_dir):
     files.append(("PKG-INFO", core_metadata(meta, root).encode("utf8")))
     dist_dir.mkdir(parents=True, exist_ok=True)
     path = dist_dir / f"{stem}.tar.gz"
-    with tarfile.open(path, "w:gz", format=tarfile.PAX_FORMAT) as archive:
+    with open(path, "wb") as raw, gzip.GzipFile("", "wb", fileobj=raw, mtime=TAR_TIME) as gz, \
+            tarfile.open(fileobj=gz, mode="w", format=tarfile.PAX_FORMAT) as archive:
         for name, data in sorted(files):
             item = tarfile.TarInfo(f"{stem}/{name}")
             item.size, item.mtime, item.mode = len(data), TAR_TIME, 0o644

@@ -123,6 +123,14 @@ def test_name_keeps_an_existing_lang_prefix_and_version_is_normalized(model_dir,
     assert json.loads((dest / "meta.json").read_text())["name"] == "ewt_sm"
 
 
+def test_archives_are_reproducible(model_dir, tmp_path):
+    built = [package(model_dir, tmp_path / run, name="x", build=("sdist", "wheel"))
+             for run in ("a", "b")]
+    for archive in ("en_x-0.0.0-py3-none-any.whl", "en_x-0.0.0.tar.gz"):
+        assert (built[0] / "dist" / archive).read_bytes() == \
+            (built[1] / "dist" / archive).read_bytes()
+
+
 def test_requirements_renew_fastnlp_unless_the_meta_file_names_it():
     saved = {"lang": "en", "name": "x", "requirements": ["fastnlp>=0.0,<0.1", "regex"]}
     assert make_meta(saved, {})["requirements"] == [fastnlp_requirement(), "regex"]

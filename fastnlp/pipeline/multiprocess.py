@@ -35,7 +35,7 @@ def _annotate_batch(args):
     texts, disable = args
     docs = list(_WORKER_NLP.pipe(texts, batch_size=len(texts) or 1, n_process=1,
                                  disable=disable))
-    return DocBin(docs=docs).to_bytes()
+    return DocBin(docs=docs).to_bytes(compress=False)
 
 
 def pipe_in_processes(nlp, texts, *, batch_size, n_process, disable=()):

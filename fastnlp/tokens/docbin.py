@@ -135,8 +135,10 @@ class DocBin:
         self.flags.extend(other.flags)
         self.user_data.extend(other.user_data)
 
-    def to_bytes(self) -> bytes:
-        """The zlib-compressed msgpack bytes of a `.spacy` file."""
+    def to_bytes(self, compress: bool = True) -> bytes:
+        """The zlib-compressed msgpack bytes of a `.spacy` file. compress=False skips
+        zlib (most of the writing time), for bytes that only cross a pipe; from_bytes
+        reads both."""
         lengths = [len(tokens) for tokens in self.tokens]
         tokens = numpy.vstack(self.tokens) if self.tokens else numpy.asarray([])
         spaces = numpy.vstack(self.spaces) if self.spaces else numpy.asarray([])
@@ -153,12 +155,15 @@ class DocBin:
         }
         if self.store_user_data:
             msg["user_data"] = self.user_data
-        return zlib.compress(srsly.msgpack_dumps(msg))
+        data = srsly.msgpack_dumps(msg)
+        return zlib.compress(data) if compress else data
 
     def from_bytes(self, bytes_data: bytes, source=None) -> "DocBin":
         """Load `.spacy` bytes; raise DocBinError (naming `source`) if they are not valid."""
         try:
-            msg = srsly.msgpack_loads(zlib.decompress(bytes_data))
+            # A zlib stream starts with 0x78; a msgpack dict never does.
+            raw = zlib.decompress(bytes_data) if bytes_data[:1] == b"\x78" else bytes_data
+            msg = srsly.msgpack_loads(raw)
         except Exception as err:  # zlib.error, msgpack's various errors
             raise DocBinError(Messages.not_docbin.format(err=err), source) from None
         if not isinstance(msg, dict):

@@ -42,8 +42,10 @@ def interop_files(shared_data):
     return paths
 
 
-def test_docbin_roundtrip_keeps_every_annotation(parsed, vocab):
-    data = DocBin(docs=[parsed, parsed]).to_bytes()
+@pytest.mark.parametrize("compress", [True, False])
+def test_docbin_roundtrip_keeps_every_annotation(parsed, vocab, compress):
+    data = DocBin(docs=[parsed, parsed]).to_bytes(compress=compress)
+    assert (data[:1] == b"\x78") == compress
     docs = list(DocBin().from_bytes(data).get_docs(Vocab()))
     assert len(docs) == 2
     assert _rows(docs[0]) == _rows(parsed)

@@ -29,6 +29,7 @@ init_app = typer.Typer(name="init", help="Create configs.", no_args_is_help=True
 init_app.command("config")(init_config_cli)
 app.add_typer(init_app, name="init")
 app.add_typer(benchmark_app, name="benchmark")
+from .ray_train import ray_app; app.add_typer(ray_app, name="ray")  # noqa: E402,E702
 
 
 def main() -> None:

@@ -1,0 +1,414 @@
+"""Data-parallel training on a Ray cluster: `fastnlp ray train`.
+
+Every worker is a Ray actor holding a full replica of the pipeline, built from the same
+config and seed; worker 0's initial weights are copied to the others, so all replicas
+start identical. Every worker reads the same shuffled batch stream (it depends only on
+the seed and the epoch) and trains on its shard of each batch: examples rank, rank + N,
+... Over an epoch each worker so sees a different 1/N of the corpus.
+
+A step: each worker runs forward and backward on its shard without applying anything,
+and returns its gradients. The taggers' and parsers' losses are sums over tokens, so the
+sum of the shards' gradients is the gradient one process would get on the whole batch;
+the driver adds them up and sends the sum back, and every worker applies the same
+optimizer step to it. The replicas stay identical, and with dropout 0 the run matches
+single-process training on the same config up to float rounding.
+
+Worker 0 also evaluates on the dev set every `eval_frequency` steps and writes
+`model-best` and `model-last` (with `training-state/`) exactly as `fastnlp train` does:
+the same code in `loop.py`. A worker that dies, raises, or does not answer within the
+step timeout stops the run with WorkerFailed naming it; the other workers are killed and
+the last checkpoint worker 0 wrote is kept.
+"""
+import io
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from ..config import ConfigError
+
+INSTALL_HINT = "install the ray extra: pip install fastnlp[ray]"
+DEFAULT_STEP_TIMEOUT = 600.0
+CONNECT_TIMEOUT = 5.0
+# Seconds the join probe may spend importing Ray, on top of CONNECT_TIMEOUT.
+PROBE_START_SECONDS = 5.0
+JOIN_PROBE = """
+import sys
+import ray
+ray.init(address=sys.argv[1], log_to_driver=False, configure_logging=False)
+ray.shutdown()
+"""
+# Ray's default ports: the GCS of a `ray start --head` cluster, and the Ray Client server.
+GCS_PORT = 6379
+CLIENT_PORT = 10001
+
+
+class RayUnavailable(ConfigError):
+    """Ray is not installed, or the cluster at --address does not answer."""
+
+
+class WorkerFailed(RuntimeError):
+    """A Ray worker died, raised, or did not answer in time; the run was stopped."""
+
+    def __init__(self, rank, message):
+        super().__init__(f"Ray worker {rank}: {message}")
+        self.rank = rank
+
+
+def import_ray():
+    try:
+        import ray
+    except ImportError:
+        raise RayUnavailable(f"Ray is not installed; {INSTALL_HINT}") from None
+    return ray
+
+
+def parse_address(address):
+    """(host, port) of a Ray address, or None for `auto` (found by Ray itself)."""
+    if address in (None, "", "auto", "local"):
+        return None
+    text = address if "://" in address else f"tcp://{address}"
+    parts = urlsplit(text)
+    default = CLIENT_PORT if parts.scheme == "ray" else GCS_PORT
+    try:
+        port = parts.port or default
+    except ValueError:
+        raise RayUnavailable(f"--address {address!r}: the port is not a number") from None
+    if not parts.hostname:
+        raise RayUnavailable(f"--address {address!r}: expected HOST:PORT or ray://HOST:PORT")
+    return parts.hostname, port
+
+
+def probe_address(address, timeout=CONNECT_TIMEOUT):
+    """Fail within about `timeout` seconds unless a Ray cluster answers at the address.
+
+    First a TCP connect (nothing listening, unknown host: an error at once), then a
+    throw-away process joins the cluster and leaves: something that accepts connections
+    but is not Ray would otherwise keep ray.init retrying for twenty seconds or more, and
+    a join that hangs is killed with its process.
+    """
+    target = parse_address(address)
+    if target is None:
+        return
+    try:
+        with socket.create_connection(target, timeout=timeout):
+            pass
+    except OSError as err:
+        raise RayUnavailable(f"no Ray cluster answers at {address} ({target[0]}:{target[1]}): "
+                             f"{err.strerror or err}") from None
+    env = dict(os.environ, RAY_NUM_REDIS_GET_RETRIES=str(max(1, int(timeout))))
+    try:
+        done = subprocess.run([sys.executable, "-c", JOIN_PROBE, address], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                              timeout=timeout + PROBE_START_SECONDS)
+    except subprocess.TimeoutExpired:
+        raise RayUnavailable(f"no Ray cluster answers at {address}: joining it took more than "
+                             f"{timeout + PROBE_START_SECONDS:g} s") from None
+    if done.returncode != 0:
+        lines = [line for line in done.stderr.decode("utf8", "replace").splitlines()
+                 if line.strip()]
+        reason = lines[-1] if lines else f"exit status {done.returncode}"
+        raise RayUnavailable(f"no Ray cluster answers at {address}: {reason}")
+
+
+def connect(ray, address, n_workers):
+    """Join the cluster at `address`, or start a local one; True when we started it.
+
+    In a process already connected to Ray (ray.init called by the caller) that
+    connection is used, after checking that a given address answers.
+    """
+    if address not in (None, "", "local"):
+        probe_address(address)
+    if ray.is_initialized():
+        return False
+    if address in (None, "", "local"):
+        ray.init(address="local", num_cpus=n_workers, include_dashboard=False,
+                 log_to_driver=True,
+                 configure_logging=False)
+        return True
+    try:
+        ray.init(address=address, log_to_driver=True, configure_logging=False)
+    except (ConnectionError, RuntimeError) as err:
+        raise RayUnavailable(f"could not join the Ray cluster at {address}: {err}") from None
+    return True
+
+
+class Replica:
+    """One worker: a pipeline replica, its optimizer and its view of the batch stream."""
+
+    def __init__(self, rank, n_workers, config_path, overrides, code, output_path):
+        from threadpoolctl import threadpool_limits
+
+        from .checkpoint import TrainingState
+        from .loop import _batch_stream, score_weights
+        from .train import _dotted, blas_threads, import_code, prepare
+
+        # Actors live as long as the run: the limit stays in force for all their calls.
+        self._blas = threadpool_limits(limits=blas_threads(), user_api="blas")
+        import_code(code)
+        self.rank = rank
+        self.n_workers = n_workers
+        self.output_path = Path(output_path) if output_path is not None else None
+        _, nlp, T, corpora = prepare(Path(config_path), overrides)
+        self.nlp = nlp
+        self.T = T
+        self.train_corpus = _dotted(corpora, T["train_corpus"], "train_corpus", config_path)
+        self.dev_corpus = _dotted(corpora, T["dev_corpus"], "dev_corpus", config_path)
+        nlp.initialize(lambda: self.train_corpus(nlp), sgd=T["optimizer"])
+        self.optimizer = T["optimizer"]
+        self.frozen = set(T["frozen_components"])
+        self.weights = score_weights(nlp, T["score_weights"])
+        self.state = TrainingState(seed=T["seed"], max_epochs=T["max_epochs"])
+        self.batches = _batch_stream(nlp, self.train_corpus, T["batcher"], self.state)
+        self.log = io.StringIO()
+        self.log_step = self.finalize = None
+        self._index_params()
+
+    def _trained(self):
+        return [(name, component) for name, component in self.nlp.pipeline
+                if name not in self.frozen and getattr(component, "is_trainable", False)
+                and hasattr(component, "finish_update")]
+
+    def _index_params(self):
+        """Every trained parameter, in an order all replicas share."""
+        self.params = []
+        for _, component in self._trained():
+            for node in component.model.walk():
+                for param in node.param_names:
+                    self.params.append((node, param))
+
+    # Set-up ------------------------------------------------------------------------
+
+    def get_weights(self):
+        return self.nlp.to_bytes()
+
+    def set_weights(self, data):
+        self.nlp.from_bytes(data)
+        self._index_params()  # loading may rebuild output layers
+        return len(self.params)
+
+    def start_logging(self):
+        """Set up worker 0's logger; returns the table header it printed."""
+        self.log_step, self.finalize = self.T["logger"](
+            self.nlp, self.log, self.log, on_gpu=False,
+            score_keys=[k for k, w in self.weights.items() if w is not None],
+            eval_frequency=self.T["eval_frequency"])
+        return self._drain()
+
+    def _drain(self):
+        text = self.log.getvalue()
+        self.log.seek(0)
+        self.log.truncate()
+        return text
+
+    # A step --------------------------------------------------------------------------
+
+    def compute(self):
+        """Forward and backward on this worker's shard of the next batch.
+
+        Returns None at the end of the stream (max_epochs), else the gradients by
+        parameter index, the shard's losses and its number of words.
+        """
+        drawn = next(self.batches, None)
+        if drawn is None:
+            return None
+        epoch, batch = drawn
+        self.state.epoch = epoch
+        shard = batch[self.rank::self.n_workers]
+        losses = {}
+        n_sub = max(1, int(self.T["accumulate_gradient"]))
+        sub_size = max(1, (len(shard) + n_sub - 1) // n_sub)
+        for start in range(0, len(shard), sub_size):
+            self.nlp.update(shard[start:start + sub_size], drop=self.T["dropout"], sgd=False,
+                            losses=losses, exclude=list(self.frozen))
+        grads = {}
+        for i, (node, param) in enumerate(self.params):
+            if node.has_grad(param):
+                grads[i] = node.get_grad(param)
+        return {"grads": grads, "losses": losses, "epoch": epoch,
+                "words": sum(len(eg.predicted) for eg in shard)}
+
+    def apply(self, grads, losses, words):
+        """Apply the summed gradients, as every replica does; worker 0 also evaluates."""
+        from .loop import _done, _evaluate_and_save
+        for i, total in grads.items():
+            node, param = self.params[i]
+            if node.has_grad(param):
+                node.get_grad(param)[...] = total
+            else:
+                node.set_grad(param, node.ops.asarray(total).copy())
+        for _, component in self._trained():
+            component.finish_update(self.optimizer)
+        self.optimizer.step_schedules()
+        state = self.state
+        state.step += 1
+        state.words_seen += words
+        T = self.T
+        if T["before_update"] is not None:
+            T["before_update"](self.nlp, {"step": state.step, "epoch": state.epoch})
+        stop = _done(state, T)
+        eval_seconds = 0.0
+        if self.rank == 0:
+            for name, value in losses.items():
+                state.losses[name] = state.losses.get(name, 0.0) + value
+            self.log_step(None)
+            if state.step % T["eval_frequency"] == 0:
+                start = time.perf_counter()
+                _evaluate_and_save(self.nlp, self.dev_corpus, self.optimizer, self.weights,
+                                   state, self.output_path, self.log_step, T)
+                eval_seconds = time.perf_counter() - start
+                if T["patience"] and state.step - state.best_step >= T["patience"]:
+                    stop = True
+        return {"stop": stop, "log": self._drain() if self.rank == 0 else "",
+                "eval_seconds": eval_seconds}
+
+    def finish(self):
+        """Worker 0: the last evaluation and save, as `fastnlp train` ends."""
+        from .loop import _evaluate_and_save
+        state = self.state
+        if state.step % self.T["eval_frequency"] != 0 or state.best_step < 0:
+            _evaluate_and_save(self.nlp, self.dev_corpus, self.optimizer, self.weights,
+                               state, self.output_path, self.log_step, self.T)
+        self.finalize()
+        return {"log": self._drain(), "step": state.step, "epoch": state.epoch,
+                "best_score": state.best_score, "best_step": state.best_step,
+                "history": list(state.history), "finished": state.finished}
+
+    def param_arrays(self):
+        """The trained parameters in the shared order (for checks that replicas agree)."""
+        return [node.get_param(param).copy() for node, param in self.params]
+
+
+def sum_gradients(replies):
+    """Add up the workers' gradients, parameter by parameter (a new array per sum)."""
+    total = {}
+    for reply in replies:
+        for i, grad in reply["grads"].items():
+            if i in total:
+                total[i] += grad
+            else:
+                total[i] = grad.copy()
+    return total
+
+
+def gather(ray, refs, timeout):
+    """ray.get on one call per worker, failing as soon as any worker fails or stalls."""
+    index = {ref: rank for rank, ref in enumerate(refs)}
+    results = [None] * len(refs)
+    pending = list(refs)
+    deadline = time.monotonic() + timeout
+    while pending:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            late = ", ".join(str(index[ref]) for ref in pending)
+            raise WorkerFailed(late, f"no answer within {timeout:g} s (--timeout)")
+        ready, pending = ray.wait(pending, num_returns=1, timeout=remaining)
+        for ref in ready:
+            rank = index[ref]
+            try:
+                results[rank] = ray.get(ref)
+            except ray.exceptions.RayActorError as err:
+                raise WorkerFailed(rank, f"the worker process died ({_first_line(err)})") \
+                    from None
+            except ray.exceptions.RayTaskError as err:
+                cause = getattr(err, "cause", None) or err
+                raise WorkerFailed(rank, f"{type(cause).__name__}: {cause}") from cause
+    return results
+
+
+def _first_line(err):
+    text = str(err).strip().splitlines()
+    return text[0] if text else type(err).__name__
+
+
+def ray_train(config_path, output_path=None, *, overrides=None, n_workers=2, address=None,
+              code=None, timeout=DEFAULT_STEP_TIMEOUT, stdout=sys.stdout, stderr=sys.stderr):
+    """Train the pipeline a config describes on `n_workers` Ray workers.
+
+    Returns a summary: steps, best score and step, the evaluation history, words trained
+    on and words per second of training (evaluation time left out).
+    """
+    if n_workers < 1:
+        raise ConfigError(f"--n-workers must be at least 1, got {n_workers}")
+    ray = import_ray()
+    from .train import import_code, prepare
+    # Check the config and corpora here, before any worker starts.
+    import_code(code)
+    _, nlp, _, _ = prepare(Path(config_path), overrides)
+    pipe_names = list(nlp.pipe_names)
+    del nlp
+    if output_path is not None:
+        output_path = Path(output_path).resolve()
+        output_path.mkdir(parents=True, exist_ok=True)
+    started = connect(ray, address, n_workers)
+    cpus = ray.cluster_resources().get("CPU", 0)
+    if cpus < n_workers:
+        if started:
+            ray.shutdown()
+        raise RayUnavailable(f"the Ray cluster has {cpus:g} CPUs; {n_workers} workers need one "
+                             "each (lower --n-workers)")
+    actor = ray.remote(num_cpus=1, max_restarts=0, max_task_retries=0)(Replica)
+    workers = []
+    try:
+        code_path = str(Path(code).resolve()) if code is not None else None
+        workers = [actor.remote(rank, n_workers, str(Path(config_path).resolve()),
+                                dict(overrides or {}), code_path,
+                                str(output_path) if output_path is not None else None)
+                   for rank in range(n_workers)]
+        # Worker 0's initial weights go to the others: identical replicas from step 0.
+        weights = gather(ray, [workers[0].get_weights.remote()], timeout)[0]
+        if n_workers > 1:
+            ref = ray.put(weights)
+            gather(ray, [w.set_weights.remote(ref) for w in workers[1:]], timeout)
+        stdout.write(f"Pipeline: {pipe_names}\nRay workers: {n_workers}\n")
+        stdout.write(gather(ray, [workers[0].start_logging.remote()], timeout)[0])
+        stdout.flush()
+        words = 0
+        train_seconds = 0.0
+        while True:
+            start = time.perf_counter()
+            replies = gather(ray, [w.compute.remote() for w in workers], timeout)
+            if any(reply is None for reply in replies):
+                break
+            losses = {}
+            for reply in replies:
+                for name, value in reply["losses"].items():
+                    losses[name] = losses.get(name, 0.0) + value
+            step_words = sum(reply["words"] for reply in replies)
+            grads_ref = ray.put(sum_gradients(replies))
+            del replies
+            applied = gather(ray, [w.apply.remote(grads_ref, losses, step_words)
+                                   for w in workers], timeout)
+            train_seconds += time.perf_counter() - start - applied[0]["eval_seconds"]
+            words += step_words
+            stdout.write(applied[0]["log"])
+            stdout.flush()
+            if applied[0]["stop"]:
+                break
+        summary = gather(ray, [workers[0].finish.remote()], timeout)[0]
+        stdout.write(summary.pop("log"))
+        wps = words / train_seconds if train_seconds > 0 else 0.0
+        summary.update({"words": words, "train_seconds": train_seconds, "wps": wps,
+                        "n_workers": n_workers})
+        stdout.write(f"Trained {summary['step']} steps on {n_workers} Ray workers: "
+                     f"{wps:.0f} words/sec\n")
+        if output_path is not None:
+            stdout.write(f"Saved pipeline to {output_path / 'model-last'} (best: "
+                         f"{output_path / 'model-best'})\n")
+        return summary
+    except WorkerFailed as err:
+        if output_path is not None and (output_path / "model-last").exists():
+            stderr.write(f"{err}. The last checkpoint in {output_path / 'model-last'} is "
+                         "kept.\n")
+        raise
+    finally:
+        for worker in workers:
+            try:
+                ray.kill(worker)
+            except Exception:  # already gone
+                pass
+        if started:
+            ray.shutdown()

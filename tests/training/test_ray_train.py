@@ -1,0 +1,156 @@
+"""`fastnlp ray train`: two workers on a local Ray match single-process training; dead
+workers and silent addresses end the run with an error instead of a hang."""
+import socket
+import threading
+import time
+
+import numpy
+import pytest
+
+ray = pytest.importorskip("ray", reason="Ray training needs the ray extra "
+                                        "(pip install fastnlp[ray])")
+
+import fastnlp  # noqa: E402
+from fastnlp.training.ray_train import (RayUnavailable, WorkerFailed,  # noqa: E402
+                                        probe_address, ray_train)
+from fastnlp.training.train import train  # noqa: E402
+from train_data import make_corpus, write_config  # noqa: E402
+
+# A --code file: a before_update callback that kills the process of the first worker to
+# reach `step` (a marker file makes it one worker only).
+DIE_CODE = '''
+import os
+import fastnlp
+
+@fastnlp.registry.callbacks("test_ray.die_at.v1")
+def make_die_at(step: int, marker: str):
+    def before_update(nlp, info):
+        if info["step"] == step:
+            try:
+                os.close(os.open(marker, os.O_CREAT | os.O_EXCL))
+            except FileExistsError:
+                return
+            os._exit(3)
+    return before_update
+'''
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    return make_corpus(tmp_path_factory.mktemp("ray_corpus"))
+
+
+@pytest.fixture(scope="module")
+def local_ray():
+    """One local Ray for the module: starting one costs seconds."""
+    ray.init(address="local", num_cpus=2, include_dashboard=False, configure_logging=False)
+    yield
+    ray.shutdown()
+
+
+def _paths(corpus, **more):
+    values = {"paths.train": str(corpus[0]), "paths.dev": str(corpus[1])}
+    values.update({key.replace("__", "."): value for key, value in more.items()})
+    return values
+
+
+def _params(nlp):
+    return [node.get_param(name) for _, component in nlp.pipeline
+            for node in component.model.walk() for name in node.param_names
+            if node.has_param(name)]
+
+
+def test_two_workers_match_single_process(corpus, local_ray, tmp_path):
+    config = write_config(tmp_path / "config.cfg")
+    # Without dropout the summed gradients of the two shards are the whole batch's.
+    overrides = _paths(corpus, training__dropout=0.0)
+    single, state = train(config, tmp_path / "single", overrides=overrides)
+    summary = ray_train(config, tmp_path / "ray", overrides=overrides, n_workers=2,
+                        timeout=120)
+    assert summary["step"] == state.step == 8
+    assert [h["step"] for h in summary["history"]] == [h["step"] for h in state.history]
+    for ours, theirs in zip(summary["history"], state.history):
+        assert ours["score"] == pytest.approx(theirs["score"], abs=1e-3)
+        assert ours["scores"]["tag_acc"] == pytest.approx(theirs["scores"]["tag_acc"],
+                                                          abs=1e-3)
+    assert summary["words"] > 0 and summary["wps"] > 0
+    replica = fastnlp.load(tmp_path / "ray" / "model-last")
+    ours, theirs = _params(replica), _params(single)
+    assert len(ours) == len(theirs) > 0
+    for a, b in zip(ours, theirs):
+        numpy.testing.assert_allclose(a, b, atol=1e-4)
+    assert (tmp_path / "ray" / "model-best" / "meta.json").exists()
+    assert (tmp_path / "ray" / "model-last" / "training-state").exists()
+
+
+def test_dead_worker_fails_cleanly(corpus, local_ray, tmp_path):
+    code = tmp_path / "die.py"
+    code.write_text(DIE_CODE, encoding="utf8")
+    config = write_config(tmp_path / "config.cfg", die=(
+        "[training.logger]", "[training.before_update]\n@callbacks = \"test_ray.die_at.v1\"\n"
+        f"step = 3\nmarker = \"{tmp_path / 'died'}\"\n\n[training.logger]"))
+    start = time.monotonic()
+    with pytest.raises(WorkerFailed, match="died"):
+        ray_train(config, tmp_path / "out", overrides=_paths(corpus, training__eval_frequency=2),
+                  n_workers=2, code=code, timeout=60)
+    assert time.monotonic() - start < 60
+    # The checkpoint of step 2 is kept.
+    assert (tmp_path / "out" / "model-last" / "training-state").exists()
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_address_nobody_listens_at_fails_at_once():
+    start = time.monotonic()
+    with pytest.raises(RayUnavailable, match="no Ray cluster answers"):
+        probe_address(f"127.0.0.1:{_free_port()}")
+    assert time.monotonic() - start < 5
+
+
+def test_address_that_is_not_ray_fails_within_seconds(corpus, tmp_path):
+    # Something accepts connections there but never speaks Ray's protocol.
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    held = []
+    stop = threading.Event()
+
+    def accept():
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(server.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    config = write_config(tmp_path / "config.cfg")
+    start = time.monotonic()
+    try:
+        with pytest.raises(RayUnavailable, match="no Ray cluster answers"):
+            ray_train(config, None, overrides=_paths(corpus), n_workers=2,
+                      address=f"127.0.0.1:{server.getsockname()[1]}")
+    finally:
+        stop.set()
+        thread.join()
+        for conn in held:
+            conn.close()
+        server.close()
+    assert time.monotonic() - start < 15
+
+
+def test_cli_bad_address(corpus, tmp_path):
+    from typer.testing import CliRunner
+
+    from fastnlp.cli import app
+    config = write_config(tmp_path / "config.cfg")
+    result = CliRunner().invoke(app, [
+        "ray", "train", str(config), "--paths.train", str(corpus[0]), "--paths.dev",
+        str(corpus[1]), "--address", f"127.0.0.1:{_free_port()}"])
+    assert result.exit_code == 1
+    assert "no Ray cluster answers" in result.output

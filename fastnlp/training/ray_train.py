@@ -28,6 +28,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import numpy
+
 from ..config import ConfigError
 
 INSTALL_HINT = "install the ray extra: pip install fastnlp[ray]"
@@ -35,6 +37,8 @@ DEFAULT_STEP_TIMEOUT = 600.0
 CONNECT_TIMEOUT = 5.0
 # Seconds the join probe may spend importing Ray, on top of CONNECT_TIMEOUT.
 PROBE_START_SECONDS = 5.0
+# Gradients of 2-d parameters with this many rows (hash-embedding tables) travel as rows.
+SPARSE_MIN_ROWS = 1024
 JOIN_PROBE = """
 import sys
 import ray
@@ -227,19 +231,19 @@ class Replica:
         grads = {}
         for i, (node, param) in enumerate(self.params):
             if node.has_grad(param):
-                grads[i] = node.get_grad(param)
+                grads[i] = pack_gradient(node.get_grad(param))
         return {"grads": grads, "losses": losses, "epoch": epoch,
                 "words": sum(len(eg.predicted) for eg in shard)}
 
     def apply(self, grads, losses, words):
         """Apply the summed gradients, as every replica does; worker 0 also evaluates."""
         from .loop import _done, _evaluate_and_save
-        for i, total in grads.items():
+        for i, packed in grads.items():
             node, param = self.params[i]
-            if node.has_grad(param):
-                node.get_grad(param)[...] = total
-            else:
-                node.set_grad(param, node.ops.asarray(total).copy())
+            if not node.has_grad(param):
+                node.set_grad(param, node.ops.alloc(node.get_param(param).shape,
+                                                    dtype="float32"))
+            unpack_gradient(packed, node.get_grad(param))
         for _, component in self._trained():
             component.finish_update(self.optimizer)
         self.optimizer.step_schedules()
@@ -265,6 +269,12 @@ class Replica:
         return {"stop": stop, "log": self._drain() if self.rank == 0 else "",
                 "eval_seconds": eval_seconds}
 
+    def step(self, grads, losses, words):
+        """apply, then compute on the next batch unless the run stops: one round trip."""
+        reply = self.apply(grads, losses, words)
+        reply["shard"] = None if reply["stop"] else self.compute()
+        return reply
+
     def finish(self):
         """Worker 0: the last evaluation and save, as `fastnlp train` ends."""
         from .loop import _evaluate_and_save
@@ -282,16 +292,54 @@ class Replica:
         return [node.get_param(param).copy() for node, param in self.params]
 
 
+def pack_gradient(grad):
+    """A gradient to send: hash-embedding tables as (touched rows, their values).
+
+    A batch touches a fraction of a table's rows; the others are zero and need not
+    travel. Smaller arrays go as they are.
+    """
+    if grad.ndim != 2 or grad.shape[0] < SPARSE_MIN_ROWS:
+        return grad
+    rows = numpy.flatnonzero(grad.any(axis=1))
+    if rows.size > grad.shape[0] // 2:
+        return grad
+    return (grad.shape, rows, grad[rows])
+
+
+def unpack_gradient(packed, out):
+    """Write a packed gradient into `out`, replacing what it held."""
+    if isinstance(packed, tuple):
+        _, rows, values = packed
+        out[...] = 0
+        out[rows] = values
+    else:
+        out[...] = packed
+
+
 def sum_gradients(replies):
-    """Add up the workers' gradients, parameter by parameter (a new array per sum)."""
+    """Add up the workers' packed gradients, parameter by parameter; packed again."""
     total = {}
     for reply in replies:
-        for i, grad in reply["grads"].items():
-            if i in total:
-                total[i] += grad
+        for i, packed in reply["grads"].items():
+            if i not in total:
+                shape = packed[0] if isinstance(packed, tuple) else packed.shape
+                total[i] = (numpy.zeros(shape, dtype="float32"), set())
+            dense, touched = total[i]
+            if isinstance(packed, tuple):
+                _, rows, values = packed
+                dense[rows] += values
+                touched.update(rows.tolist())
             else:
-                total[i] = grad.copy()
-    return total
+                dense += packed
+                touched.add(None)
+    out = {}
+    for i, (dense, touched) in total.items():
+        if None in touched or dense.ndim != 2:
+            out[i] = dense
+        else:
+            rows = numpy.array(sorted(touched), dtype="int64")
+            out[i] = (dense.shape, rows, dense[rows])
+    return out
 
 
 def gather(ray, refs, timeout):
@@ -368,26 +416,27 @@ def ray_train(config_path, output_path=None, *, overrides=None, n_workers=2, add
         stdout.flush()
         words = 0
         train_seconds = 0.0
-        while True:
-            start = time.perf_counter()
-            replies = gather(ray, [w.compute.remote() for w in workers], timeout)
-            if any(reply is None for reply in replies):
-                break
+        start = time.perf_counter()
+        shards = gather(ray, [w.compute.remote() for w in workers], timeout)
+        while not any(shard is None for shard in shards):
             losses = {}
-            for reply in replies:
-                for name, value in reply["losses"].items():
+            for shard in shards:
+                for name, value in shard["losses"].items():
                     losses[name] = losses.get(name, 0.0) + value
-            step_words = sum(reply["words"] for reply in replies)
-            grads_ref = ray.put(sum_gradients(replies))
-            del replies
-            applied = gather(ray, [w.apply.remote(grads_ref, losses, step_words)
+            step_words = sum(shard["words"] for shard in shards)
+            grads_ref = ray.put(sum_gradients(shards))
+            del shards
+            replies = gather(ray, [w.step.remote(grads_ref, losses, step_words)
                                    for w in workers], timeout)
-            train_seconds += time.perf_counter() - start - applied[0]["eval_seconds"]
+            del grads_ref
             words += step_words
-            stdout.write(applied[0]["log"])
+            train_seconds -= replies[0]["eval_seconds"]
+            stdout.write(replies[0]["log"])
             stdout.flush()
-            if applied[0]["stop"]:
+            if replies[0]["stop"]:
                 break
+            shards = [reply["shard"] for reply in replies]
+        train_seconds += time.perf_counter() - start
         summary = gather(ray, [workers[0].finish.remote()], timeout)[0]
         stdout.write(summary.pop("log"))
         wps = words / train_seconds if train_seconds > 0 else 0.0

@@ -154,3 +154,20 @@ def test_cli_bad_address(corpus, tmp_path):
         str(corpus[1]), "--address", f"127.0.0.1:{_free_port()}"])
     assert result.exit_code == 1
     assert "no Ray cluster answers" in result.output
+
+
+def test_sparse_gradients_sum_like_dense():
+    from fastnlp.training.ray_train import pack_gradient, sum_gradients, unpack_gradient
+    rng = numpy.random.default_rng(0)
+    grads = []
+    for touched in ([3, 10, 2000], [10, 11], []):
+        table = numpy.zeros((3000, 4), dtype="float32")
+        table[touched] = rng.normal(size=(len(touched), 4))
+        grads.append({0: table, 1: rng.normal(size=(5, 4)).astype("float32")})
+    packed = [{i: pack_gradient(g) for i, g in worker.items()} for worker in grads]
+    assert isinstance(packed[0][0], tuple) and list(packed[0][0][1]) == [3, 10, 2000]
+    total = sum_gradients([{"grads": p} for p in packed])
+    for i in (0, 1):
+        out = numpy.full(grads[0][i].shape, 7.0, dtype="float32")
+        unpack_gradient(total[i], out)
+        numpy.testing.assert_allclose(out, sum(g[i] for g in grads), rtol=1e-6)

@@ -171,3 +171,11 @@ def test_sparse_gradients_sum_like_dense():
         out = numpy.full(grads[0][i].shape, 7.0, dtype="float32")
         unpack_gradient(total[i], out)
         numpy.testing.assert_allclose(out, sum(g[i] for g in grads), rtol=1e-6)
+
+
+def test_missing_ray_names_the_extra(monkeypatch, corpus, tmp_path):
+    import sys
+    monkeypatch.setitem(sys.modules, "ray", None)  # `import ray` raises ImportError
+    config = write_config(tmp_path / "config.cfg")
+    with pytest.raises(RayUnavailable, match=r"pip install fastnlp\[ray\]"):
+        ray_train(config, None, overrides=_paths(corpus), n_workers=2)

@@ -27,6 +27,8 @@ def ray_train_cli(
     timeout: float = typer.Option(600.0, "--timeout",
                                   help="Seconds a worker may take for one call (a step, "
                                        "or an evaluation) before the run is stopped"),
+    resume: Optional[Path] = typer.Option(None, "--resume",
+                                          help="Output directory of a run to continue"),
 ):
     """Train a pipeline on N Ray workers, averaging gradients every step.
 
@@ -51,6 +53,7 @@ def ray_train_cli(
                               f"{len(positionals)} paths: {' '.join(positionals)})")
         try:
             ray_train(Path(config_path), output, overrides=overrides, n_workers=n_workers,
-                      address=address, code=code, timeout=timeout)
+                      address=address, code=code, timeout=timeout,
+                      resume=resume)
         except KeyboardInterrupt:
             raise typer.Exit(130)

@@ -143,11 +143,13 @@ def connect(ray, address, n_workers):
 class Replica:
     """One worker: a pipeline replica, its optimizer and its view of the batch stream."""
 
-    def __init__(self, rank, n_workers, config_path, overrides, code, output_path):
+    def __init__(self, rank, n_workers, config_path, overrides, code, output_path,
+                 resume=None):
         from threadpoolctl import threadpool_limits
 
-        from .checkpoint import TrainingState
-        from .loop import _batch_stream, score_weights
+        from ..pipeline_io import pipeline_from_disk
+        from .checkpoint import TrainingState, load_state
+        from .loop import LAST_DIR, _batch_stream, score_weights
         from .train import _dotted, blas_threads, import_code, prepare
 
         # Actors live as long as the run: the limit stays in force for all their calls.
@@ -161,11 +163,18 @@ class Replica:
         self.T = T
         self.train_corpus = _dotted(corpora, T["train_corpus"], "train_corpus", config_path)
         self.dev_corpus = _dotted(corpora, T["dev_corpus"], "dev_corpus", config_path)
-        nlp.initialize(lambda: self.train_corpus(nlp), sgd=T["optimizer"])
         self.optimizer = T["optimizer"]
+        if resume is not None:
+            # Every worker reads the checkpoint: weights, optimizer moments, stream position.
+            pipeline_from_disk(nlp, Path(resume) / LAST_DIR)
+            nlp.resume_training(sgd=self.optimizer)
+            self.state = load_state(resume, nlp, self.optimizer)
+            self.state.max_epochs = T["max_epochs"]
+        else:
+            nlp.initialize(lambda: self.train_corpus(nlp), sgd=self.optimizer)
+            self.state = TrainingState(seed=T["seed"], max_epochs=T["max_epochs"])
         self.frozen = set(T["frozen_components"])
         self.weights = score_weights(nlp, T["score_weights"])
-        self.state = TrainingState(seed=T["seed"], max_epochs=T["max_epochs"])
         self.batches = _batch_stream(nlp, self.train_corpus, T["batcher"], self.state)
         self.log = io.StringIO()
         self.log_step = self.finalize = None
@@ -373,7 +382,8 @@ def _first_line(err):
 
 
 def ray_train(config_path, output_path=None, *, overrides=None, n_workers=2, address=None,
-              code=None, timeout=DEFAULT_STEP_TIMEOUT, stdout=sys.stdout, stderr=sys.stderr):
+              code=None, timeout=DEFAULT_STEP_TIMEOUT, resume=None, stdout=sys.stdout,
+              stderr=sys.stderr):
     """Train the pipeline a config describes on `n_workers` Ray workers.
 
     Returns a summary: steps, best score and step, the evaluation history, words trained
@@ -388,6 +398,11 @@ def ray_train(config_path, output_path=None, *, overrides=None, n_workers=2, add
     _, nlp, _, _ = prepare(Path(config_path), overrides)
     pipe_names = list(nlp.pipe_names)
     del nlp
+    if resume is not None:
+        resume = Path(resume).resolve()
+        if not (resume / "model-last" / "training-state").exists():
+            raise ConfigError(f"--resume {resume}: no model-last checkpoint there")
+        output_path = output_path or resume
     if output_path is not None:
         output_path = Path(output_path).resolve()
         output_path.mkdir(parents=True, exist_ok=True)
@@ -404,7 +419,8 @@ def ray_train(config_path, output_path=None, *, overrides=None, n_workers=2, add
         code_path = str(Path(code).resolve()) if code is not None else None
         workers = [actor.remote(rank, n_workers, str(Path(config_path).resolve()),
                                 dict(overrides or {}), code_path,
-                                str(output_path) if output_path is not None else None)
+                                str(output_path) if output_path is not None else None,
+                                str(resume) if resume is not None else None)
                    for rank in range(n_workers)]
         # Worker 0's initial weights go to the others: identical replicas from step 0.
         weights = gather(ray, [workers[0].get_weights.remote()], timeout)[0]
@@ -448,10 +464,11 @@ def ray_train(config_path, output_path=None, *, overrides=None, n_workers=2, add
             stdout.write(f"Saved pipeline to {output_path / 'model-last'} (best: "
                          f"{output_path / 'model-best'})\n")
         return summary
-    except WorkerFailed as err:
+    except (WorkerFailed, KeyboardInterrupt) as err:
         if output_path is not None and (output_path / "model-last").exists():
-            stderr.write(f"{err}. The last checkpoint in {output_path / 'model-last'} is "
-                         "kept.\n")
+            how = "Interrupted" if isinstance(err, KeyboardInterrupt) else "The run stopped"
+            stderr.write(f"\n{how}; the last checkpoint in {output_path / 'model-last'} "
+                         "is kept.\n")
         raise
     finally:
         for worker in workers:

@@ -179,3 +179,17 @@ def test_missing_ray_names_the_extra(monkeypatch, corpus, tmp_path):
     config = write_config(tmp_path / "config.cfg")
     with pytest.raises(RayUnavailable, match=r"pip install fastnlp\[ray\]"):
         ray_train(config, None, overrides=_paths(corpus), n_workers=2)
+
+
+def test_resume_continues_a_ray_run(corpus, local_ray, tmp_path):
+    config = write_config(tmp_path / "config.cfg")
+    overrides = _paths(corpus, training__dropout=0.0)
+    single, _ = train(config, None, overrides=overrides)
+    ray_train(config, tmp_path / "out", overrides=dict(overrides, **{"training.max_steps": 4}),
+              n_workers=2, timeout=120)
+    summary = ray_train(config, None, overrides=overrides, n_workers=2, timeout=120,
+                        resume=tmp_path / "out")
+    assert summary["step"] == 8 and [h["step"] for h in summary["history"]] == [4, 8]
+    resumed = fastnlp.load(tmp_path / "out" / "model-last")
+    for a, b in zip(_params(resumed), _params(single)):
+        numpy.testing.assert_allclose(a, b, atol=1e-4)

@@ -129,9 +129,10 @@ def decode(batch, StateBatch states, int until=-1):
     return n_steps
 
 
-def train(batch, StateBatch states):
-    """Follow the model's best valid moves to the end, scoring every step against the
-    oracle's costs; gradients go into batch's accumulators. Returns the summed loss."""
+def train(batch, StateBatch states, int max_steps=-1):
+    """Follow the model's best valid moves to the end (or for max_steps steps, if >= 0),
+    scoring every step against the oracle's costs; gradients go into batch's
+    accumulators. Returns the summed loss."""
     cdef Sizes s = _sizes(batch, states)
     if not batch.is_train:
         raise ValueError("parser_loops.train needs a batch from begin_update")
@@ -170,10 +171,11 @@ def train(batch, StateBatch states):
     cdef float* d_scores = _fptr(buf.d_scores_bo)
     cdef float* d_hid_bh = _fptr(buf.d_hidden_bh) if s.use_upper else d_scores
     cdef float* d_hid_bhp = _fptr(buf.d_hidden_bhp)
-    cdef int B
+    cdef int B, n_steps = 0
     cdef double loss = 0.0
     with nogil:
-        while states.n_active > 0:
+        while states.n_active > 0 and n_steps != max_steps:
+            n_steps += 1
             B = states.n_active
             states.set_context_tokens(ids, s.F)
             sum_state_features(hid_bhp, table_p, pad_p, bias_p, ids, B, s.F, s.H * s.P)

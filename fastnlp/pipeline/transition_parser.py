@@ -5,6 +5,7 @@ initialize) and a TransitionBasedParser model. Prediction runs `parser_loops.dec
 a batch of states; training runs `parser_loops.train`, which follows the model's own best
 valid moves and learns from the dynamic oracle's costs at every step.
 """
+import random
 import warnings
 
 import numpy
@@ -109,9 +110,17 @@ class TransitionParser(TrainablePipe):
                           f"the oracle cannot use ({self.n_skipped} so far)")
         if not kept:
             return losses
+        cut = self.cfg.get("update_with_oracle_cut_size") or 0
+        max_steps = -1
+        if cut > 0:
+            # States start along the oracle path every `length` moves and follow the
+            # model for at most that many, so long docs also teach from states whose
+            # past is right; the length varies per batch so the cuts move.
+            max_steps = random.randint(max(1, cut // 2), cut * 2)
+            states = states.cut_along_oracle(max_steps)
         set_dropout_rate(self.model, drop)
         batch, backprop = self.model.begin_update([eg.predicted for eg in kept])
-        loss = parser_loops.train(batch, states)
+        loss = parser_loops.train(batch, states, max_steps=max_steps)
         backprop(None)
         if sgd not in (None, False):
             self.finish_update(sgd)

@@ -85,6 +85,57 @@ cdef class StateBatch:
                 n_skipped += 1
         return cls(system, [eg.predicted for eg in kept], golds), kept, n_skipped
 
+    def cut_along_oracle(self, int length):
+        """A batch of training states that start along each doc's oracle path: the
+        gold-prefix state after 0, length, 2 * length, ... oracle moves. They share this
+        batch's token rows (same docs, same offsets) and gold; train them for at most
+        `length` steps each (parser_loops.train's max_steps)."""
+        if self.golds_b == NULL:
+            raise ValueError("cut_along_oracle: the batch has no gold")
+        if length < 1:
+            raise ValueError(f"cut_along_oracle: length must be >= 1, not {length}")
+        snapshots = []
+        cdef State work
+        cdef int b, m, step
+        for b in range(self.n_states):
+            if fnlp_is_final(&self.states_b[b]):
+                continue
+            work = State(self.states_b[b].length, self.states_b[b].offset)
+            fnlp_state_copy(&work.c, &self.states_b[b])
+            step = 0
+            while not fnlp_is_final(&work.c):
+                if step % length == 0:
+                    snapshots.append((work.copy(), b))
+                m = self.system.first_zero_cost(&work.c, self.golds_b[b])
+                if m < 0:
+                    break
+                self.system.c[m].apply(&work.c, &self.system.c[m])
+                step += 1
+        cdef StateBatch out = StateBatch.__new__(StateBatch)
+        out.system = self.system
+        out.n_states = len(snapshots)
+        out.n_tokens = self.n_tokens
+        out.docs = [self.docs[b] for _, b in snapshots]
+        out.gold_refs = list(self.gold_refs)
+        out.row_maps = {}
+        cdef size_t B = max(out.n_states, 1)
+        out.states_b = <FnlpState*>calloc(B, sizeof(FnlpState))
+        out.active_b = <int*>calloc(B, sizeof(int))
+        out.golds_b = <const FnlpGold**>calloc(B, sizeof(FnlpGold*))
+        if out.states_b == NULL or out.active_b == NULL or out.golds_b == NULL:
+            raise MemoryError()
+        cdef State snap
+        cdef int i
+        for i, (snap, b) in enumerate(snapshots):
+            if fnlp_state_init(&out.states_b[i], snap.c.length, snap.c.offset) != 0:
+                raise MemoryError()
+            out.n_ready += 1
+            fnlp_state_copy(&out.states_b[i], &snap.c)
+            out.golds_b[i] = self.golds_b[b]
+            out.active_b[i] = i
+        out.n_active = out.n_states
+        return out
+
     def __dealloc__(self):
         cdef int b
         if self.states_b != NULL:

@@ -119,3 +119,29 @@ def test_oracle_over_batch_parser_and_ner(vocab):
     batch.follow_oracle()
     batch.set_annotations()
     assert [e.text for e in eg.predicted.ents] == ["Ada Lovelace"]
+
+
+def test_cut_along_oracle_starts_states_on_the_gold_path(vocab):
+    parser = ArcEager(vocab.strings, LABELS)
+    words = ["the", "cat", "saw", "a", "dog", "the", "end"]
+    heads, deps = [1, 2, 2, 4, 2, 6, 6], ["det", "nsubj", "ROOT", "det", "obj", "det", "ROOT"]
+    egs = [parsed_example(vocab, words, heads, deps),
+           parsed_example(vocab, ["d", "e"], [0, 0], ["ROOT", "obj"])]
+    batch, _, _ = StateBatch.from_examples(parser, egs)
+    n_moves = [len(parser.get_oracle_sequence(eg)) for eg in egs]
+    cut = batch.cut_along_oracle(3)
+    # One state per 3 oracle moves of each doc, sharing the batch's token rows.
+    assert cut.n_states == sum(-(-n // 3) for n in n_moves)
+    assert cut.n_tokens == batch.n_tokens
+    assert cut.state(0).heads == [-1] * 7 and cut.state(0).stack == []
+    assert cut.state(1).heads != cut.state(0).heads or cut.state(1).stack != []
+    rows = cut.context_tokens()
+    assert rows.max() < batch.n_tokens
+    # From every cut the oracle still reaches the gold tree at no cost.
+    costs, valid = cut.costs()
+    assert all(((costs[r] == 0) & (valid[r] == 1)).any() for r in range(cut.n_active))
+    cut.follow_oracle()
+    finals = [cut.state(b).heads for b in range(cut.n_states)]
+    assert finals == [heads] * -(-n_moves[0] // 3) + [[0, 0]] * -(-n_moves[1] // 3)
+    with pytest.raises(ValueError):
+        StateBatch(parser, [eg.predicted for eg in egs]).cut_along_oracle(3)

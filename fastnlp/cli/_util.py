@@ -32,6 +32,21 @@ def parse_overrides(args):
     return positionals, overrides
 
 
+def training_config_and_overrides(args):
+    """(config path, overrides) of a training command's extra words: `CONFIG` or
+    `TRAIN DEV CONFIG` (the corpus paths become paths.train / paths.dev overrides)."""
+    from ..config import ConfigError
+    positionals, overrides = parse_overrides(args)
+    if len(positionals) == 3:
+        overrides.setdefault("paths.train", positionals[0])
+        overrides.setdefault("paths.dev", positionals[1])
+        return positionals[2], overrides
+    if len(positionals) == 1:
+        return positionals[0], overrides
+    raise ConfigError("give CONFIG, or TRAIN DEV CONFIG (got "
+                      f"{len(positionals)} paths: {' '.join(positionals)})")
+
+
 def parse_value(text):
     """A CLI value as a config value: JSON (numbers, true, null, lists) or a string."""
     try:

@@ -4,7 +4,7 @@ from typing import Optional
 
 import typer
 
-from ._util import parse_overrides, user_errors
+from ._util import training_config_and_overrides, user_errors
 from .train import CONTEXT
 
 ray_app = typer.Typer(name="ray", no_args_is_help=True,
@@ -41,16 +41,7 @@ def ray_train_cli(
     from ..training.ray_train import WorkerFailed, ray_train
 
     with user_errors(ConfigError, FastNLPError, FileNotFoundError, WorkerFailed):
-        positionals, overrides = parse_overrides(ctx.args)
-        if len(positionals) == 3:
-            overrides.setdefault("paths.train", positionals[0])
-            overrides.setdefault("paths.dev", positionals[1])
-            config_path = positionals[2]
-        elif len(positionals) == 1:
-            config_path = positionals[0]
-        else:
-            raise ConfigError("give CONFIG, or TRAIN DEV CONFIG (got "
-                              f"{len(positionals)} paths: {' '.join(positionals)})")
+        config_path, overrides = training_config_and_overrides(ctx.args)
         try:
             ray_train(Path(config_path), output, overrides=overrides, n_workers=n_workers,
                       address=address, code=code, timeout=timeout,

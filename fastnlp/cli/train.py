@@ -4,7 +4,7 @@ from typing import Optional
 
 import typer
 
-from ._util import parse_overrides, user_errors
+from ._util import training_config_and_overrides, user_errors
 
 CONTEXT = {"allow_extra_args": True, "ignore_unknown_options": True}
 # Printed scores: key -> (title, kind).
@@ -40,16 +40,7 @@ def train_cli(
     from ..training.train import import_code, train
 
     with user_errors(ConfigError, FastNLPError, GPUUnavailable, FileNotFoundError):
-        positionals, overrides = parse_overrides(ctx.args)
-        if len(positionals) == 3:
-            overrides.setdefault("paths.train", positionals[0])
-            overrides.setdefault("paths.dev", positionals[1])
-            config_path = positionals[2]
-        elif len(positionals) == 1:
-            config_path = positionals[0]
-        else:
-            raise ConfigError("give CONFIG, or TRAIN DEV CONFIG (got "
-                              f"{len(positionals)} paths: {' '.join(positionals)})")
+        config_path, overrides = training_config_and_overrides(ctx.args)
         import_code(code)
         try:
             train(Path(config_path), output, overrides=overrides, use_gpu=gpu_id,

@@ -10,7 +10,7 @@ from thinc.api import Config
 
 from .lang import get_lang_class
 from .registry import registry
-from .util import batched
+from .util import batched, limit_blas
 from .vocab import Vocab
 
 DEFAULT_NLP_CONFIG = """
@@ -320,10 +320,7 @@ class Language:
         # BLAS limited as in training (FASTNLP_BLAS_THREADS, default 1) while the
         # generator is open: the matrices are small, and OpenBLAS's own threads made
         # pipe half as fast on two cores.
-        from threadpoolctl import threadpool_limits
-
-        from .training.train import blas_threads
-        with threadpool_limits(limits=blas_threads(), user_api="blas"):
+        with limit_blas():
             for batch in batched(texts, batch_size):
                 docs = [self._ensure_doc(text) for text in batch]
                 for name, component in self.pipeline:

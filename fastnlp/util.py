@@ -1,7 +1,33 @@
-"""Small helpers shared across the package: atomic writes with ordinary permissions."""
+"""Small helpers shared across the package: atomic writes with ordinary permissions, the
+BLAS thread limit."""
 import os
 import tempfile
 from pathlib import Path
+
+
+BLAS_THREADS_ENV = "FASTNLP_BLAS_THREADS"
+
+
+def blas_threads():
+    """Threads the BLAS library may use: FASTNLP_BLAS_THREADS, default 1.
+
+    Our matrices are small: spreading each product over threads costs more CPU than it
+    saves (several times more on two cores), and N workers each driving BLAS's own
+    thread pool oversubscribe the cores.
+    """
+    value = os.environ.get(BLAS_THREADS_ENV, "1")
+    try:
+        return max(1, int(value))
+    except ValueError:
+        from .config import ConfigError
+        raise ConfigError(f"{BLAS_THREADS_ENV}={value!r} is not a number of threads") from None
+
+
+def limit_blas():
+    """Limit BLAS to blas_threads() threads: in force at once, until the returned object
+    is used as a context manager and exits (or its restore_original_limits is called)."""
+    from threadpoolctl import threadpool_limits
+    return threadpool_limits(limits=blas_threads(), user_api="blas")
 
 
 def _umask():

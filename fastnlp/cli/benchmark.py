@@ -208,15 +208,13 @@ def speed_cli(
                                       help="CoNLL-U sentences joined into one text"),
 ):
     """Words/sec of the tokenizer, each pipeline prefix and parallel runs; peak RSS."""
-    from threadpoolctl import threadpool_limits
-
     from ..config import ConfigError
     from ..errors import FastNLPError
     from ..pipeline_io import load
-    from ..training.train import blas_threads
+    from ..util import blas_threads, limit_blas
     from ._util import user_errors
     with user_errors(ConfigError, FastNLPError, FileNotFoundError, ValueError), \
-            threadpool_limits(limits=blas_threads(), user_api="blas"):
+            limit_blas():
         texts = read_texts(data, sents_per_doc=sents_per_doc, limit=limit)
         nlp = load(model)
         loaded_mb = current_rss_mb()

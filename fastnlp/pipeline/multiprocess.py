@@ -9,18 +9,15 @@ import multiprocessing
 import os
 
 from ..tokens.docbin import DocBin
-from ..util import batched
+from ..util import batched, limit_blas
 
 _WORKER_NLP = None
 
 
 def _init_worker(nlp_or_bytes, config_text):
     global _WORKER_NLP
-    from threadpoolctl import threadpool_limits
-
-    from ..training.train import blas_threads
     # One BLAS thread per worker by default: N workers already use N cores.
-    threadpool_limits(limits=blas_threads(), user_api="blas")
+    limit_blas()
     if isinstance(nlp_or_bytes, (bytes, bytearray)):
         from thinc.api import Config
 

@@ -18,9 +18,8 @@ import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from threadpoolctl import threadpool_limits
 
-from ..util import batched
+from ..util import batched, limit_blas
 from .trainable import TrainablePipe
 
 # Held around every step that may write the Vocab, the StringStore, the tokenizer's
@@ -69,30 +68,20 @@ def annotate_batch(nlp, texts, components):
     return docs
 
 
-def blas_thread_limit():
-    """BLAS threads per worker: FASTNLP_BLAS_THREADS, default 1.
-
-    N workers each driving the BLAS library's own thread pool oversubscribe the cores:
-    on two cores, n_threads=2 with two OpenBLAS threads ran at half the words/sec.
-    """
-    from ..training.train import blas_threads
-    return blas_threads()
-
-
 def pipe_in_threads(nlp, texts, *, batch_size, n_threads, disable=()):
     """Yield annotated Docs for `texts` in input order, computed on `n_threads` threads.
 
     The input is read lazily, in the caller's thread, at most
     PREFETCH_PER_THREAD * n_threads batches ahead of the caller. A worker's exception
     is raised in the caller; closing the generator cancels the batches not started and
-    waits for the running ones. BLAS is limited to blas_thread_limit() threads while
+    waits for the running ones. BLAS is limited to util.blas_threads() threads while
     the generator is open.
     """
     n_threads = resolve_n_threads(n_threads)
     components = [(name, c) for name, c in nlp.pipeline if name not in disable]
     max_pending = PREFETCH_PER_THREAD * n_threads
     pending = collections.deque()
-    limits = threadpool_limits(limits=blas_thread_limit(), user_api="blas")
+    limits = limit_blas()
     pool = ThreadPoolExecutor(max_workers=n_threads, thread_name_prefix="fastnlp-pipe")
     try:
         for batch in batched(texts, batch_size):

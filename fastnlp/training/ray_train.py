@@ -145,15 +145,14 @@ class Replica:
 
     def __init__(self, rank, n_workers, config_path, overrides, code, output_path,
                  resume=None):
-        from threadpoolctl import threadpool_limits
-
         from ..pipeline_io import pipeline_from_disk
+        from ..util import limit_blas
         from .checkpoint import TrainingState, load_state
         from .loop import LAST_DIR, _batch_stream, score_weights
-        from .train import _dotted, blas_threads, import_code, prepare
+        from .train import _dotted, import_code, prepare
 
         # Actors live as long as the run: the limit stays in force for all their calls.
-        self._blas = threadpool_limits(limits=blas_threads(), user_api="blas")
+        self._blas = limit_blas()
         import_code(code)
         self.rank = rank
         self.n_workers = n_workers

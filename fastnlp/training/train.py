@@ -1,6 +1,5 @@
 """`train` as a function: config in, trained pipeline directories out."""
 import importlib.util
-import os
 import sys
 from pathlib import Path
 
@@ -8,10 +7,8 @@ from thinc.api import Config, NumpyOps, get_current_ops
 
 from ..config import ConfigError, build_nlp, fill_config, load_config, resolve_training
 from ..pipeline_io import pipeline_from_disk
+from ..util import limit_blas
 from .loop import LAST_DIR, set_seed, train_loop
-
-BLAS_THREADS_ENV = "FASTNLP_BLAS_THREADS"
-
 
 def import_code(path):
     """Import a user's Python file so the functions it registers are known."""
@@ -70,24 +67,10 @@ def prepare(config_path, overrides=None, *, use_gpu=-1):
     return filled, nlp, T, corpora
 
 
-def blas_threads():
-    """Threads the BLAS library may use while training: FASTNLP_BLAS_THREADS, default 1.
-
-    A tagger's or parser's matrices are small; spreading each product over threads
-    costs more CPU than it saves (several times more on two cores).
-    """
-    value = os.environ.get(BLAS_THREADS_ENV, "1")
-    try:
-        return max(1, int(value))
-    except ValueError:
-        raise ConfigError(f"{BLAS_THREADS_ENV}={value!r} is not a number of threads") from None
-
-
 def train(config_path, output_path=None, *, overrides=None, use_gpu=-1, resume=None,
           stdout=sys.stdout, stderr=sys.stderr):
     """Train the pipeline a config describes; returns (nlp, final training state)."""
-    from threadpoolctl import threadpool_limits
-    with threadpool_limits(limits=blas_threads(), user_api="blas"):
+    with limit_blas():
         return _train(config_path, output_path, overrides=overrides, use_gpu=use_gpu,
                       resume=resume, stdout=stdout, stderr=stderr)
 

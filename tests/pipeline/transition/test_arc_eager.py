@@ -8,7 +8,8 @@ from fastnlp.strings import StringStore
 from fastnlp.tokens import Doc
 from fastnlp.training.example import Example
 from fastnlp.vocab import Vocab
-from transition_trees import random_doc_tree, random_labels, run_random_then_oracle
+from transition_trees import (assert_exact_unless_closed, random_doc_tree, random_labels,
+                              state_after)
 
 LABELS = ["nsubj", "obj", "det", "amod"]
 # "the cat saw a dog": the <- cat <- saw -> dog -> a
@@ -19,13 +20,6 @@ DEPS = ["det", "nsubj", "ROOT", "det", "obj"]
 @pytest.fixture
 def system():
     return ArcEager(StringStore(), LABELS)
-
-
-def at(system, n, moves):
-    state = system.init_state(n)
-    for name in moves:
-        system.apply(state, name)
-    return state
 
 
 def test_move_names_and_fallback_label(system):
@@ -50,17 +44,17 @@ def test_validity_initial_and_midway(system):
 
 def test_costs_on_hand_built_tree(system):
     gold = system.init_gold_arrays(HEADS, DEPS)
-    state = at(system, 5, ["SHIFT"])                  # stack [the], buffer cat ...
+    state = state_after(system, 5, ["SHIFT"])                  # stack [the], buffer cat ...
     costs = system.costs(state, gold)
     assert costs["LEFT-det"] == 0 and costs["LEFT-obj"] == 1      # wrong label
     assert costs["SHIFT"] == 1                        # the loses its head cat
     assert costs["RIGHT-det"] == 2                    # the <- cat lost, cat's head saw lost
     assert costs["BREAK"] == 2                        # the <- cat lost; cat starts no sentence
-    state = at(system, 5, ["SHIFT", "LEFT-det", "SHIFT"])   # stack [cat], buffer saw a dog
+    state = state_after(system, 5, ["SHIFT", "LEFT-det", "SHIFT"])   # stack [cat], buffer saw a dog
     costs = system.costs(state, gold)
     assert costs["LEFT-nsubj"] == 0 and costs["SHIFT"] == 1
     assert costs["RIGHT-nsubj"] == 2                  # saw is a root; cat loses saw
-    state = at(system, 5, ["SHIFT", "LEFT-det", "SHIFT", "LEFT-nsubj", "SHIFT"])
+    state = state_after(system, 5, ["SHIFT", "LEFT-det", "SHIFT", "LEFT-nsubj", "SHIFT"])
     costs = system.costs(state, gold)                 # stack [saw], buffer a dog
     assert costs["SHIFT"] == 0 and costs["RIGHT-obj"] == 1    # a's head dog lost
     assert costs["LEFT-det"] == 2                     # saw becomes a child; dog lost
@@ -70,26 +64,26 @@ def test_costs_on_hand_built_tree(system):
 def test_reduce_cost_counts_buffer_children(system):
     # 0 -> 1, 0 -> 3, 1 -> 2: REDUCE 1 before 2 loses 1 -> 2.
     gold = system.init_gold_arrays([0, 0, 1, 0], ["ROOT", "obj", "amod", "obj"])
-    state = at(system, 4, ["SHIFT", "RIGHT-obj"])
+    state = state_after(system, 4, ["SHIFT", "RIGHT-obj"])
     costs = system.costs(state, gold)
     assert costs["REDUCE"] == 1 and costs["RIGHT-amod"] == 0 and costs["RIGHT-obj"] == 1
-    state = at(system, 4, ["SHIFT", "RIGHT-obj", "RIGHT-amod"])
+    state = state_after(system, 4, ["SHIFT", "RIGHT-obj", "RIGHT-amod"])
     assert system.costs(state, gold)["REDUCE"] == 0
 
 
 def test_missing_heads_cost_nothing(system):
     gold = system.init_gold_arrays([None, 2, 2], [None, "nsubj", "ROOT"])
-    state = at(system, 3, ["SHIFT"])
+    state = state_after(system, 3, ["SHIFT"])
     costs = system.costs(state, gold)
     assert costs["SHIFT"] == 0 and costs["BREAK"] == 0 and costs["LEFT-obj"] == 0
     assert costs["RIGHT-obj"] == 1                    # 1's head is 2, not the free 0
     assert gold.n_missing == 1
     # A known head with a missing label: any label is free.
     gold = system.init_gold_arrays([1, 1], [None, "ROOT"])
-    assert system.costs(at(system, 2, ["SHIFT"]), gold)["LEFT-amod"] == 0
+    assert system.costs(state_after(system, 2, ["SHIFT"]), gold)["LEFT-amod"] == 0
     # Head annotated as self with no label = missing, not a root.
     gold = system.init_gold_arrays([0, 1], ["", "ROOT"])
-    assert system.costs(at(system, 2, ["SHIFT"]), gold)["LEFT-obj"] == 0
+    assert system.costs(state_after(system, 2, ["SHIFT"]), gold)["LEFT-obj"] == 0
 
 
 def test_oracle_reproduces_projective_tree(system):
@@ -120,7 +114,7 @@ def test_break_splits_sentences(system):
                      "RIGHT-obj"]
     assert state.heads == heads and state.sent_starts == [False, False, True, False, False]
     # Across the boundary: arcs cost, BREAK is free; after BREAK, no arc crosses.
-    state = at(system, 5, ["SHIFT", "LEFT-nsubj", "SHIFT"])
+    state = state_after(system, 5, ["SHIFT", "LEFT-nsubj", "SHIFT"])
     costs = system.costs(state, gold)
     assert costs["BREAK"] == 0
     # LEFT: b loses its root status, and the emptied stack leaves c no BREAK.
@@ -135,7 +129,7 @@ def test_break_then_write_doc_sentences():
     vocab = Vocab()
     system = ArcEager(vocab.strings, LABELS)
     doc = Doc(vocab, words=["a", "b", "c", "d"])
-    state = at(system, 4, ["SHIFT", "BREAK", "SHIFT", "LEFT-obj", "SHIFT", "BREAK", "SHIFT"])
+    state = state_after(system, 4, ["SHIFT", "BREAK", "SHIFT", "LEFT-obj", "SHIFT", "BREAK", "SHIFT"])
     assert state.is_final
     system.set_annotations(state, doc)
     assert [s.text for s in doc.sents] == ["a", "b c", "d"]
@@ -180,13 +174,8 @@ def test_random_wrong_moves_then_oracle_loss_equals_cost(seed):
                 elif rng.random() < 0.2:
                     labels[i] = None
         gold = system.init_gold_arrays(heads, labels)
-        state = system.init_state(n)
-        closing_steps = []
-        total = run_random_then_oracle(rng, system, gold, state, rng.randrange(0, 2 * n + 1),
-                                       closing_steps)
-        if not closing_steps:
-            assert system.loss(state, gold) == total, (heads, labels)
-            n_checked += 1
+        n_checked += assert_exact_unless_closed(rng, system, gold, system.init_state(n), n,
+                                                (heads, labels))
     assert n_checked >= 100
 
 
@@ -202,7 +191,7 @@ def test_bad_gold_raises_gold_error(system):
 def test_unknown_gold_labels_map_to_fallback(system):
     gold = system.init_gold_arrays([1, 1], ["weird", "ROOT"])
     assert gold.n_unknown_labels == 1
-    costs = system.costs(at(system, 2, ["SHIFT"]), gold)
+    costs = system.costs(state_after(system, 2, ["SHIFT"]), gold)
     assert costs["LEFT-dep"] == 0 and costs["LEFT-nsubj"] == 1
 
 
@@ -226,14 +215,14 @@ def test_sentence_starts_only_teach_break(system):
     none = [None] * 5
     gold = system.init_gold_arrays(none, none, [True, False, True, True, False])
     assert system.gold_sent_starts(gold) == [None, False, True, True, False]
-    state = at(system, 5, ["SHIFT"])                  # B0 = b (inside)
+    state = state_after(system, 5, ["SHIFT"])                  # B0 = b (inside)
     costs = system.costs(state, gold)
     assert costs["BREAK"] == 1 and costs["SHIFT"] == 0 and costs["RIGHT-obj"] == 0
-    state = at(system, 5, ["SHIFT", "SHIFT"])         # B0 = c (a start)
+    state = state_after(system, 5, ["SHIFT", "SHIFT"])         # B0 = c (a start)
     costs = system.costs(state, gold)
     assert costs["BREAK"] == 0
     assert costs["SHIFT"] == 1 and costs["RIGHT-obj"] == 1 and costs["LEFT-obj"] == 0
-    state = at(system, 5, [])
+    state = state_after(system, 5, [])
     names = system.follow_oracle(state, gold)
     assert names.count("BREAK") == 2
     assert state.sent_starts == [False, False, True, True, False]
@@ -243,10 +232,10 @@ def test_sentence_starts_only_teach_break(system):
 def test_emptying_the_stack_at_a_start_costs(system):
     # "a b | c": b -> ... no heads known; a's head is b.
     gold = system.init_gold_arrays([1, None, None], ["det", None, None], [1, -1, 1])
-    state = at(system, 3, ["SHIFT", "LEFT-det", "SHIFT"])    # stack [b], B0 = c
+    state = state_after(system, 3, ["SHIFT", "LEFT-det", "SHIFT"])    # stack [b], B0 = c
     costs = system.costs(state, gold)
     assert costs["LEFT-obj"] == 1 and costs["BREAK"] == 0
-    state = at(system, 3, ["SHIFT", "RIGHT-obj"])             # stack [a, b], B0 = c
+    state = state_after(system, 3, ["SHIFT", "RIGHT-obj"])             # stack [a, b], B0 = c
     assert system.costs(state, gold)["REDUCE"] == 0          # a stays on the stack
     system.apply(state, "REDUCE")                             # stack [a]
     # a's gold head b was lost by RIGHT already; LEFT would empty the stack.
@@ -255,12 +244,12 @@ def test_emptying_the_stack_at_a_start_costs(system):
 
 def test_start_already_lost_costs_nothing_more(system):
     gold = system.init_gold_arrays([None] * 3, [None] * 3, [1, 1, 1])
-    state = at(system, 3, ["SHIFT", "SHIFT"])                 # start at b lost
+    state = state_after(system, 3, ["SHIFT", "SHIFT"])                 # start at b lost
     system.apply(state, "RIGHT-obj")                          # start at c lost
     assert state.closing                                      # a and b are headless
     system.apply(state, "RIGHT-dep")
     assert state.is_final and system.loss(state, gold) == 2
-    state = at(system, 3, ["SHIFT", "BREAK"])                 # empty stack, B0 = b
+    state = state_after(system, 3, ["SHIFT", "BREAK"])                 # empty stack, B0 = b
     assert system.costs(state, gold) == {"SHIFT": 0}
 
 
@@ -321,13 +310,8 @@ def test_random_sentence_starts_loss_equals_cost(seed):
                 if rng.random() < 0.25:
                     heads[i] = None
         gold = system.init_gold_arrays(heads, labels, starts)
-        state = system.init_state(n)
-        closing_steps = []
-        total = run_random_then_oracle(rng, system, gold, state, rng.randrange(0, 2 * n + 1),
-                                       closing_steps)
-        if not closing_steps:
-            assert system.loss(state, gold) == total, (heads, labels, starts)
-            n_checked += 1
+        n_checked += assert_exact_unless_closed(rng, system, gold, system.init_state(n), n,
+                                                (heads, labels, starts))
     assert n_checked >= 100
 
 

@@ -8,7 +8,7 @@ from fastnlp.pipeline.transition import ArcEager, StateBatch
 from fastnlp.strings import StringStore
 from fastnlp.tokens import Doc
 from fastnlp.vocab import Vocab
-from transition_trees import random_doc_tree, random_labels
+from transition_trees import random_doc_tree, random_labels, state_after
 
 LABELS = ["nsubj", "obj"]
 
@@ -18,15 +18,8 @@ def system():
     return ArcEager(StringStore(), LABELS)
 
 
-def run(system, n, moves):
-    state = system.init_state(n)
-    for name in moves:
-        system.apply(state, name)
-    return state
-
-
 def test_break_with_several_headless_tokens_closes_first(system):
-    state = run(system, 5, ["SHIFT", "SHIFT", "SHIFT", "BREAK"])
+    state = state_after(system, 5, ["SHIFT", "SHIFT", "SHIFT", "BREAK"])
     assert state.closing and state.stack == [0, 1, 2] and state.sent_starts[3]
     assert "SHIFT" not in system.valid_moves(state) and "BREAK" not in system.valid_moves(state)
     system.apply(state, "RIGHT-obj")          # 1 -> 2, 2 leaves the stack
@@ -38,7 +31,7 @@ def test_break_with_several_headless_tokens_closes_first(system):
 
 def test_reduce_while_closing_removes_s1_with_a_head(system):
     # 0 -> 1, 2 <- 3 <- 4: the stack is [0, 1, 4] at the BREAK, 1 has a head.
-    state = run(system, 6, ["SHIFT", "RIGHT-obj", "SHIFT", "LEFT-nsubj", "SHIFT",
+    state = state_after(system, 6, ["SHIFT", "RIGHT-obj", "SHIFT", "LEFT-nsubj", "SHIFT",
                             "LEFT-nsubj", "SHIFT", "BREAK"])
     assert state.closing and state.stack == [0, 1, 4]
     assert "REDUCE" in system.valid_moves(state)

@@ -55,3 +55,24 @@ def run_random_then_oracle(rng, system, gold, state, n_random, closing_steps=Non
         system.apply(state, name)
         step += 1
     return total
+
+
+def state_after(system, n_tokens, moves):
+    """A fresh state over n_tokens with the named moves applied."""
+    state = system.init_state(n_tokens)
+    for name in moves:
+        system.apply(state, name)
+    return state
+
+
+def assert_exact_unless_closed(rng, system, gold, state, n_tokens, context):
+    """Random moves, then the oracle: the loss equals the summed cost whenever no sentence
+    had to be closed (closing may recover arcs an earlier move was charged for). Returns
+    whether the trajectory was checked."""
+    closing_steps = []
+    total = run_random_then_oracle(rng, system, gold, state,
+                                   rng.randrange(0, 2 * n_tokens + 1), closing_steps)
+    if closing_steps:
+        return False
+    assert system.loss(state, gold) == total, context
+    return True

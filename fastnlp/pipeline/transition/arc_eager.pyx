@@ -16,8 +16,9 @@ output of the same classifier as the labelled arcs, so one softmax scores "attac
 label L" against "end the sentence here". After it no arc can cross the boundary. If
 the stack holds several headless tokens when BREAK is chosen or the buffer runs out,
 the state *closes* the sentence first (closing.pyx): LEFT, RIGHT and REDUCE then join
-S1 and S0 until one headless token, the root, is left. So every sentence is one
-projective tree, the last one needs no BREAK, and every state has a valid move.
+S1 and S0, or BREAK makes S0's subtree a sentence of its own, until one headless token,
+the root, is left. So every sentence is one projective tree, the last one needs no
+BREAK, and every state has a valid move.
 
 Dynamic oracle (Goldberg & Nivre 2012/2013, arc-eager, with labels and BREAK; closing
 has its own exact costs, see closing.pyx): the loss
@@ -31,18 +32,19 @@ is arc-decomposable, and the gold never has a sentence start that a known gold a
 crosses (init_gold_arrays), so a BREAK at a gold start loses no gold arc and not
 breaking never loses one. Facts the costs use: a token left of B0 without a head is on
 the stack; a gold arc with an unknown head (-1) or an unknown label costs nothing;
-B0 can be opened as a sentence start only by a BREAK while B0 is B0 and the stack is
-not empty (SHIFT and RIGHT move B0 away; LEFT and REDUCE that empty the stack leave
-SHIFT as the only move); a gold INSIDE token is lost only by a BREAK before it.
+B0 can be opened as a sentence start only by a BREAK while B0 is B0, the stack is
+not empty and B0 has no left child (SHIFT and RIGHT move B0 away; LEFT gives B0 a left
+child; REDUCE that empties the stack leaves SHIFT as the only move); a gold INSIDE token is lost only by a BREAK before it.
 """
 from collections import Counter
 
 from libc.stdint cimport uint64_t
 
 from ...tokens.doc cimport Doc, set_children_from_heads
-from .closing cimport (closing_cost, closing_left_apply, closing_left_valid,
-                       closing_reduce_apply, closing_reduce_valid, closing_right_apply,
-                       closing_right_valid, needs_closing, settle)
+from .closing cimport (closing_break_apply, closing_break_valid, closing_cost,
+                       closing_left_apply, closing_left_valid, closing_reduce_apply,
+                       closing_reduce_valid, closing_right_apply, closing_right_valid,
+                       needs_closing, settle)
 from .nonproj import DELIMITER, deprojectivize_arrays, projectivize
 from .state cimport (FnlpGold, FnlpMove, FnlpState, State, fnlp_add_arc, fnlp_B,
                      fnlp_has_head, fnlp_pop, fnlp_push, fnlp_S, fnlp_set_sent_start,
@@ -91,16 +93,22 @@ cdef inline int b0_gold_start(const FnlpState* st, const FnlpGold* gold) noexcep
     return 0 < st.b0 < st.length and gold.sent_starts[st.b0] == FNLP_SENT_START
 
 
+cdef inline int start_open(const FnlpState* st) noexcept nogil:
+    """1 if a BREAK can open a sentence at B0 now: the stack is not empty and B0 has no
+    left child (an arc would cross the boundary)."""
+    return st.stack_len > 0 and st.b0 < st.length and st.n_left[st.b0] == 0
+
+
 cdef inline int push_start_cost(const FnlpState* st, const FnlpGold* gold) noexcept nogil:
     """Cost of moving B0 onto the stack (SHIFT, RIGHT): 1 if B0 is a gold sentence start
-    a BREAK could still open (the stack is not empty)."""
-    return st.stack_len > 0 and b0_gold_start(st, gold)
+    a BREAK could still open."""
+    return start_open(st) and b0_gold_start(st, gold)
 
 
 cdef inline int pop_start_cost(const FnlpState* st, const FnlpGold* gold) noexcept nogil:
-    """Cost of popping S0 (REDUCE, LEFT): 1 if that empties the stack while B0 is a gold
-    sentence start (BREAK becomes invalid and only SHIFT is left)."""
-    return st.stack_len == 1 and b0_gold_start(st, gold)
+    """Cost of popping S0 (REDUCE): 1 if that empties the stack while B0 is a gold
+    sentence start a BREAK could still open (only SHIFT is left then)."""
+    return st.stack_len == 1 and start_open(st) and b0_gold_start(st, gold)
 
 
 cdef inline int label_cost(const FnlpGold* gold, int child, uint64_t label) noexcept nogil:
@@ -184,13 +192,13 @@ cdef void left_apply(FnlpState* st, const FnlpMove* move) noexcept nogil:
 cdef int left_cost(const FnlpState* st, const FnlpGold* gold, const FnlpMove* move) noexcept nogil:
     """S0's gold children in the buffer are lost, and its gold head if that is a later
     buffer token or S0 itself (a root); 1 more for a wrong label when B0 is the head;
-    a gold sentence start at B0 is lost if S0 is the only stack token."""
+    a gold sentence start at B0 is lost (B0 gets a left child) if still open."""
     if st.closing:
         return closing_cost(st, gold, 1, move.label)
     cdef int s = fnlp_S(st, 0)
     cdef int b = st.b0
     cdef int h = gold.heads[s]
-    cdef int cost = n_kids_from(gold, s, b) + pop_start_cost(st, gold)
+    cdef int cost = n_kids_from(gold, s, b) + (start_open(st) and b0_gold_start(st, gold))
     if h == b:
         cost += label_cost(gold, s, move.label)
     elif h == s or h > b:
@@ -240,14 +248,21 @@ cdef int right_cost(const FnlpState* st, const FnlpGold* gold, const FnlpMove* m
 # BREAK -----------------------------------------------------------------------------
 
 cdef int break_valid(const FnlpState* st, const FnlpMove* move) noexcept nogil:
-    """Valid if the stack and the buffer are not empty (never while closing)."""
-    return st.stack_len > 0 and st.b0 < st.length and not st.closing
+    """Valid if the stack and the buffer are not empty and B0 has no left child (no arc
+    may cross the boundary); closing: if S1 exists."""
+    if st.closing:
+        return closing_break_valid(st)
+    return start_open(st)
 
 
 cdef void break_apply(FnlpState* st, const FnlpMove* move) noexcept nogil:
     """B0 starts a sentence. The stack's headless token becomes its root (label ROOT,
     in move.label) and the stack is emptied; with several headless tokens the state
-    closes the sentence first (closing.pyx)."""
+    closes the sentence first (closing.pyx). While closing: S0's subtree becomes a
+    sentence of its own, with S0 as its root."""
+    if st.closing:
+        closing_break_apply(st, move.label)
+        return
     fnlp_set_sent_start(st, st.b0)
     settle(st, move.label)
 
@@ -255,7 +270,9 @@ cdef void break_apply(FnlpState* st, const FnlpMove* move) noexcept nogil:
 cdef int break_cost(const FnlpState* st, const FnlpGold* gold, const FnlpMove* move) noexcept nogil:
     """Every gold arc between the stack and the buffer is lost: gold children of stack
     tokens in the buffer, and gold heads in the buffer of headless stack tokens; 1 more
-    if B0 is known not to start a gold sentence."""
+    if B0 is known not to start a gold sentence. While closing: see closing.pyx."""
+    if st.closing:
+        return closing_cost(st, gold, 3, 0)
     cdef int i, token, cost = 0
     if gold.sent_starts[st.b0] == FNLP_SENT_INSIDE:
         cost += 1

@@ -11,10 +11,12 @@ cdef int needs_closing(const FnlpState* st) noexcept nogil
 cdef int closing_right_valid(const FnlpState* st) noexcept nogil
 cdef int closing_left_valid(const FnlpState* st) noexcept nogil
 cdef int closing_reduce_valid(const FnlpState* st) noexcept nogil
+cdef int closing_break_valid(const FnlpState* st) noexcept nogil
 
 cdef void closing_right_apply(FnlpState* st, uint64_t label, uint64_t root_label) noexcept nogil
 cdef void closing_left_apply(FnlpState* st, uint64_t label, uint64_t root_label) noexcept nogil
 cdef void closing_reduce_apply(FnlpState* st, uint64_t root_label) noexcept nogil
+cdef void closing_break_apply(FnlpState* st, uint64_t root_label) noexcept nogil
 
 cdef int closing_cost(const FnlpState* st, const FnlpGold* gold, int action_kind,
                       uint64_t label) noexcept nogil

@@ -5,16 +5,23 @@ Arc-eager can leave several tokens of a sentence without a head on the stack (af
 SHIFT that should have been an arc): no move links two stack tokens. When BREAK is
 chosen with two or more such tokens, or the buffer runs out with them, the state enters
 *closing*: the model then sees S0 as if it were back in front of the buffer
-(fnlp_view_S / fnlp_view_B), and LEFT, RIGHT and REDUCE act on the pair (S1, S0):
+(fnlp_view_S / fnlp_view_B), and LEFT, RIGHT, REDUCE and BREAK act on the pair (S1, S0):
 
   RIGHT-label   S1 becomes S0's head; S0 leaves the stack.
   LEFT-label    S0 becomes S1's head (S1 has none); S1 leaves the stack.
   REDUCE        S1 (it has a head) leaves the stack.
+  BREAK         S0's subtree is a sentence of its own: S0 becomes its root and leaves
+                the stack. As BREAK in front of the buffer ends the sentence before B0,
+                this ends the sentence before the view's B0, so a missed sentence
+                boundary can still be recovered. It sets no sentence start in the state:
+                the boundary follows from the trees (write_doc), and the oracle's loss
+                counts only starts opened in front of the buffer.
 
 After each of them, stack tops that have a head are popped (they can no longer take
 or give an arc). Closing ends when at most one headless token is left: it becomes the
 root, the stack is emptied and, after a BREAK, the next sentence starts at B0. So every
-sentence has exactly one root, chosen by the model.
+sentence is one tree with its root chosen by the model, and every tree is contiguous
+(S0's subtree lies right of every token still on the stack, a projective order).
 
 Costs while closing are exact: from a closing state the reachable stacks are a prefix
 of the current one plus one carried top token, so the least loss still reachable is a
@@ -83,6 +90,17 @@ cdef void closing_reduce_apply(FnlpState* st, uint64_t root_label) noexcept nogi
     settle(st, root_label)
 
 
+cdef int closing_break_valid(const FnlpState* st) noexcept nogil:
+    return st.stack_len >= 2
+
+
+cdef void closing_break_apply(FnlpState* st, uint64_t root_label) noexcept nogil:
+    cdef int s0 = fnlp_S(st, 0)
+    fnlp_add_arc(st, s0, s0, root_label)
+    fnlp_pop(st)
+    settle(st, root_label)
+
+
 # Costs while closing ---------------------------------------------------------------
 
 cdef inline int arc_loss(const FnlpGold* gold, int child, int head) noexcept nogil:
@@ -111,8 +129,9 @@ cdef int* least_loss_table(const FnlpState* st, const FnlpGold* gold) noexcept n
     token at position j (p <= j < m, m = stack_len); NULL if out of memory.
 
     With no headless token in [0, p) the top becomes the root. Otherwise, with u = p - 1:
-    RIGHT (u heads j, then the stack drops to the highest headless position q < p),
-    LEFT (j heads u, u headless) or REDUCE (u has a head) lead to (q, q) or (p - 1, j).
+    RIGHT (u heads j) or BREAK (j is a root), after which the stack drops to the highest
+    headless position q < p, lead to (q, q); LEFT (j heads u, u headless) or REDUCE (u
+    has a head) lead to (p - 1, j).
     """
     cdef int m = st.stack_len
     cdef int* f = <int*>malloc(m * m * sizeof(int))
@@ -121,7 +140,7 @@ cdef int* least_loss_table(const FnlpState* st, const FnlpGold* gold) noexcept n
         free(f)
         free(n_headless)
         return NULL
-    cdef int p, j, u, q, best, value
+    cdef int p, j, u, q, best, value, top_loss
     n_headless[0] = 0
     for p in range(m):
         n_headless[p + 1] = n_headless[p] + (not fnlp_has_head(st, st.stack[p]))
@@ -132,7 +151,11 @@ cdef int* least_loss_table(const FnlpState* st, const FnlpGold* gold) noexcept n
                 continue
             u = p - 1
             q = below_headless(st, p)
-            best = arc_loss(gold, st.stack[j], st.stack[u]) + f[q * m + q]
+            best = arc_loss(gold, st.stack[j], st.stack[u])
+            top_loss = arc_loss(gold, st.stack[j], st.stack[j])
+            if top_loss < best:
+                best = top_loss
+            best += f[q * m + q]
             if not fnlp_has_head(st, st.stack[u]):
                 value = arc_loss(gold, st.stack[u], st.stack[j]) + f[(p - 1) * m + j]
             else:
@@ -144,7 +167,7 @@ cdef int* least_loss_table(const FnlpState* st, const FnlpGold* gold) noexcept n
 
 cdef int closing_cost(const FnlpState* st, const FnlpGold* gold, int action_kind,
                       uint64_t label) noexcept nogil:
-    """Cost of a closing move: action_kind 0 RIGHT, 1 LEFT, 2 REDUCE."""
+    """Cost of a closing move: action_kind 0 RIGHT, 1 LEFT, 2 REDUCE, 3 BREAK."""
     cdef int m = st.stack_len
     cdef int s0 = st.stack[m - 1]
     cdef int s1 = st.stack[m - 2]
@@ -153,6 +176,8 @@ cdef int closing_cost(const FnlpState* st, const FnlpGold* gold, int action_kind
         local = arc_loss(gold, s0, s1) + label_loss(gold, s0, s1, label)
     elif action_kind == 1:
         local = arc_loss(gold, s1, s0) + label_loss(gold, s1, s0, label)
+    elif action_kind == 3:
+        local = arc_loss(gold, s0, s0)
     if m > FNLP_MAX_EXACT_CLOSING:
         return local
     cdef int* f = least_loss_table(st, gold)
@@ -160,7 +185,7 @@ cdef int closing_cost(const FnlpState* st, const FnlpGold* gold, int action_kind
         return local
     cdef int q, after
     cdef int before = f[(m - 1) * m + (m - 1)]
-    if action_kind == 0:
+    if action_kind == 0 or action_kind == 3:
         q = below_headless(st, m - 1)
         after = f[q * m + q]
     else:

@@ -221,7 +221,10 @@ def test_sentence_starts_only_teach_break(system):
     state = state_after(system, 5, ["SHIFT", "SHIFT"])         # B0 = c (a start)
     costs = system.costs(state, gold)
     assert costs["BREAK"] == 0
-    assert costs["SHIFT"] == 1 and costs["RIGHT-obj"] == 1 and costs["LEFT-obj"] == 0
+    assert costs["SHIFT"] == 1 and costs["RIGHT-obj"] == 1
+    assert costs["LEFT-obj"] == 1                              # c <- b crosses the start
+    system.apply(state, "LEFT-obj")
+    assert "BREAK" not in system.valid_moves(state)
     state = state_after(system, 5, [])
     names = system.follow_oracle(state, gold)
     assert names.count("BREAK") == 2
@@ -317,7 +320,8 @@ def test_random_sentence_starts_loss_equals_cost(seed):
 
 def test_headless_tokens_at_the_end_are_closed_into_one_tree():
     """Tokens still headless when the buffer runs out are joined by the model's own
-    LEFT/RIGHT moves (closing), so the last sentence has one root too."""
+    LEFT/RIGHT moves (closing), so the last sentence has one root too, or split into
+    sentences by BREAK."""
     vocab = Vocab()
     system = ArcEager(vocab.strings, ["nsubj", "obj"])
     doc = Doc(vocab, words=["a", "b", "c", "d", "e"])
@@ -326,10 +330,17 @@ def test_headless_tokens_at_the_end_are_closed_into_one_tree():
         system.apply(state, move)
     assert state.closing and not state.is_final
     assert set(system.valid_moves(state)) == {"LEFT-nsubj", "LEFT-obj", "LEFT-dep",
-                                              "RIGHT-nsubj", "RIGHT-obj", "RIGHT-dep"}
+                                              "RIGHT-nsubj", "RIGHT-obj", "RIGHT-dep",
+                                              "BREAK"}
+    split = state.copy()
     system.apply(state, "LEFT-nsubj")
     assert state.is_final
     system.set_annotations(state, doc)
     assert [t.head.i for t in doc] == [1, 1, 1, 4, 4]
     assert [t.dep_ for t in doc] == ["nsubj", "ROOT", "obj", "nsubj", "ROOT"]
     assert [s.text for s in doc.sents] == ["a b c", "d e"]
+    system.apply(split, "BREAK")
+    assert split.is_final
+    system.set_annotations(split, doc)
+    assert [t.head.i for t in doc] == [1, 1, 1, 3, 4]
+    assert [s.text for s in doc.sents] == ["a b c", "d", "e"]

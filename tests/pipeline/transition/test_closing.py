@@ -21,7 +21,7 @@ def system():
 def test_break_with_several_headless_tokens_closes_first(system):
     state = state_after(system, 5, ["SHIFT", "SHIFT", "SHIFT", "BREAK"])
     assert state.closing and state.stack == [0, 1, 2] and state.sent_starts[3]
-    assert "SHIFT" not in system.valid_moves(state) and "BREAK" not in system.valid_moves(state)
+    assert "SHIFT" not in system.valid_moves(state)
     system.apply(state, "RIGHT-obj")          # 1 -> 2, 2 leaves the stack
     assert state.heads[2] == 1 and state.stack == [0, 1] and state.closing
     system.apply(state, "LEFT-nsubj")         # 0 <- 1, 0 leaves; 1 is the root
@@ -42,6 +42,28 @@ def test_reduce_while_closing_removes_s1_with_a_head(system):
     assert state.heads[:5] == [4, 0, 3, 4, 4] and not state.closing
 
 
+def test_break_while_closing_makes_s0_a_root_of_its_own(system):
+    # The BREAK before 4 was missed: 0 <- 1 and 2 <- 3 are both still headless.
+    state = state_after(system, 5, ["SHIFT", "LEFT-nsubj", "SHIFT", "SHIFT", "LEFT-nsubj",
+                                    "SHIFT", "SHIFT"])
+    assert state.closing and state.stack == [1, 3, 4]
+    system.apply(state, "RIGHT-obj")          # 3 -> 4
+    assert state.stack == [1, 3] and state.closing
+    system.apply(state, "BREAK")              # 2..4 is a sentence of its own
+    assert state.is_final and state.heads == [1, 1, 3, 3, 3]
+    assert not any(state.sent_starts)         # the boundary comes from the trees
+
+
+def test_break_while_closing_keeps_closing_the_rest(system):
+    state = state_after(system, 4, ["SHIFT", "SHIFT", "SHIFT", "SHIFT"])
+    assert state.closing and state.stack == [0, 1, 2, 3]
+    system.apply(state, "BREAK")              # 3 alone; 0, 1, 2 still to join
+    assert state.heads[3] == 3 and state.stack == [0, 1, 2] and state.closing
+    system.apply(state, "LEFT-obj")           # 2 heads 1
+    system.apply(state, "BREAK")              # 2 (and 1) a sentence; 0 is left alone
+    assert state.is_final and state.heads == [0, 2, 2, 3]
+
+
 def test_the_model_sees_s0_in_front_of_the_buffer():
     vocab = Vocab()
     names = ["S0", "S1", "B0", "B1"]
@@ -54,18 +76,37 @@ def test_the_model_sees_s0_in_front_of_the_buffer():
     assert ids == {"S0": 1, "S1": 0, "B0": 2, "B1": 3}
 
 
-def test_every_sentence_gets_one_root_from_random_moves(system):
+def test_random_moves_give_contiguous_trees_inside_sentences(system):
+    """Every token reaches a root; each tree covers a contiguous span; no tree crosses a
+    sentence start a BREAK opened; every such sentence has at least one root."""
     rng = random.Random(0)
+    n_split = 0
     for _ in range(300):
         n = rng.randrange(1, 14)
         state = system.init_state(n)
         while not state.is_final:
             system.apply(state, rng.choice(system.valid_moves(state)))
         heads = state.heads
+        roots = []
+        for i in range(n):
+            h, steps = i, 0
+            while heads[h] != h:
+                h, steps = heads[h], steps + 1
+                assert steps <= n, heads
+            roots.append(h)
+        spans = {}
+        for i, r in enumerate(roots):
+            spans.setdefault(r, []).append(i)
+        for members in spans.values():
+            assert members == list(range(members[0], members[-1] + 1)), heads
         starts = [i == 0 or s for i, s in enumerate(state.sent_starts)]
         bounds = [i for i in range(n) if starts[i]] + [n]
         for start, end in zip(bounds, bounds[1:]):
-            assert sum(heads[i] == i for i in range(start, end)) == 1, (heads, starts)
+            n_roots = sum(heads[i] == i for i in range(start, end))
+            assert n_roots >= 1 and all(start <= i < end for r in range(start, end)
+                                        if heads[r] == r for i in spans[r]), heads
+            n_split += n_roots > 1
+    assert n_split > 0
 
 
 def closing_loss(state, gold_heads, gold_labels, tokens, names):

@@ -23,6 +23,7 @@
 #define FNLP_SENT_START 1
 #define FNLP_SENT_INSIDE (-1)
 #define FNLP_SENT_UNKNOWN 0
+#define FNLP_SENT_SPLIT 2     /* state only: a BREAK while closing split a sentence off here */
 #define FNLP_FLAG_SPACE 1      /* token_flags bit: the token is whitespace */
 /* Closing a stack deeper than this has no exact costs (arc_eager's closing.pyx): the
  * cost table is depth x depth per move, and such stacks come from an untrained model
@@ -49,7 +50,8 @@ typedef struct {
     int* n_right;
     int* lkids;            /* length x FNLP_MAX_KIDS: leftmost child first */
     int* rkids;            /* length x FNLP_MAX_KIDS: rightmost child first */
-    int* sent_starts;      /* FNLP_SENT_START where a BREAK opened a sentence */
+    int* sent_starts;      /* FNLP_SENT_START where a BREAK opened a sentence,
+                              FNLP_SENT_SPLIT where one split a sentence off */
     uint8_t* token_flags;  /* per token FNLP_FLAG_* bits from the doc (fnlp_set_space);
                               not cleared by fnlp_state_reset: they describe the doc */
     int last_word;         /* last token that is not whitespace, or -1 */

@@ -25,7 +25,7 @@ has its own exact costs, see closing.pyx): the loss
 of a final state is, over tokens with a known gold head, 1 if the predicted head differs
 (a root's head is itself), else 1 if the gold label is known and differs (roots: none);
 plus, over tokens i > 0 with a known gold sentence start, 1 if "a BREAK opened a
-sentence at i" differs from it. A move's cost is the number of gold arcs it makes
+sentence at i" (or split one off there while closing) differs from it. A move's cost is the number of gold arcs it makes
 unreachable (plus 1 for a wrong label on the arc it makes) plus the gold sentence
 starts it makes unreachable, which equals the rise of the least reachable loss: arc-eager
 is arc-decomposable, and the gold never has a sentence start that a known gold arc
@@ -48,7 +48,7 @@ from .closing cimport (closing_break_apply, closing_break_valid, closing_cost,
 from .nonproj import DELIMITER, deprojectivize_arrays, projectivize
 from .state cimport (FnlpGold, FnlpMove, FnlpState, State, fnlp_add_arc, fnlp_B,
                      fnlp_has_head, fnlp_pop, fnlp_push, fnlp_S, fnlp_set_sent_start,
-                     FNLP_NO_TOKEN, FNLP_SENT_INSIDE, FNLP_SENT_START,
+                     FNLP_NO_TOKEN, FNLP_SENT_INSIDE, FNLP_SENT_SPLIT, FNLP_SENT_START,
                      FNLP_SENT_UNKNOWN)
 from .transition_system cimport Gold, TransitionSystem
 from .transition_system import GoldError
@@ -456,7 +456,8 @@ cdef class ArcEager(TransitionSystem):
         for i in range(1, state.c.length):
             if gold.c.sent_starts[i] == FNLP_SENT_UNKNOWN:
                 continue
-            opened = state.c.sent_starts[i] == FNLP_SENT_START
+            opened = (state.c.sent_starts[i] == FNLP_SENT_START
+                      or state.c.sent_starts[i] == FNLP_SENT_SPLIT)
             n_wrong += opened != (gold.c.sent_starts[i] == FNLP_SENT_START)
         for i in range(state.c.length):
             if gold.c.heads[i] == FNLP_NO_TOKEN:

@@ -11,11 +11,10 @@ chosen with two or more such tokens, or the buffer runs out with them, the state
   LEFT-label    S0 becomes S1's head (S1 has none); S1 leaves the stack.
   REDUCE        S1 (it has a head) leaves the stack.
   BREAK         S0's subtree is a sentence of its own: S0 becomes its root and leaves
-                the stack. As BREAK in front of the buffer ends the sentence before B0,
-                this ends the sentence before the view's B0, so a missed sentence
-                boundary can still be recovered. It sets no sentence start in the state:
-                the boundary follows from the trees (write_doc), and the oracle's loss
-                counts only starts opened in front of the buffer.
+                the stack, and the subtree's first token is marked FNLP_SENT_SPLIT. As
+                BREAK in front of the buffer ends the sentence before B0, this ends the
+                sentence before the view's B0, so a missed sentence boundary can still
+                be recovered.
 
 After each of them, stack tops that have a head are popped (they can no longer take
 or give an arc). Closing ends when at most one headless token is left: it becomes the
@@ -24,16 +23,18 @@ sentence is one tree with its root chosen by the model, and every tree is contig
 (S0's subtree lies right of every token still on the stack, a projective order).
 
 Costs while closing are exact: from a closing state the reachable stacks are a prefix
-of the current one plus one carried top token, so the least loss still reachable is a
+of the current one plus one carried top token (a split start is then the left edge of
+a known subtree, so its gold start counts too), so the least loss still reachable is a
 dynamic programme over (prefix length, top position) (`least_loss_table`), and a move
 costs its own loss plus the least loss after it, minus the least loss before it.
 """
 from libc.stdint cimport uint64_t
 from libc.stdlib cimport malloc, free
 
-from .state cimport (FnlpGold, FnlpState, fnlp_add_arc, fnlp_has_head,
+from .state cimport (FnlpGold, FnlpState, fnlp_add_arc, fnlp_has_head, fnlp_L,
                      fnlp_n_headless_stack, fnlp_pop, fnlp_remove_S1, fnlp_S,
-                     FNLP_MAX_EXACT_CLOSING, FNLP_NO_TOKEN)
+                     FNLP_MAX_EXACT_CLOSING, FNLP_NO_TOKEN, FNLP_SENT_INSIDE,
+                     FNLP_SENT_SPLIT, FNLP_SENT_START)
 
 cdef int UNREACHABLE = 1 << 28
 
@@ -94,8 +95,16 @@ cdef int closing_break_valid(const FnlpState* st) noexcept nogil:
     return st.stack_len >= 2
 
 
+cdef inline int left_edge(const FnlpState* st, int token) noexcept nogil:
+    """The first token of token's subtree (the cached outermost left children)."""
+    while fnlp_L(st, token, 1) != FNLP_NO_TOKEN:
+        token = fnlp_L(st, token, 1)
+    return token
+
+
 cdef void closing_break_apply(FnlpState* st, uint64_t root_label) noexcept nogil:
     cdef int s0 = fnlp_S(st, 0)
+    st.sent_starts[left_edge(st, s0)] = FNLP_SENT_SPLIT
     fnlp_add_arc(st, s0, s0, root_label)
     fnlp_pop(st)
     settle(st, root_label)
@@ -116,6 +125,15 @@ cdef inline int label_loss(const FnlpGold* gold, int child, int head,
             and gold.labels[child] != label)
 
 
+cdef inline int split_loss(const FnlpGold* gold, int start) noexcept nogil:
+    """Change in loss from a sentence split off at start: +1 if the gold says no
+    sentence starts there, -1 if one does (that start was not opened otherwise)."""
+    if start <= 0:
+        return 0
+    return ((gold.sent_starts[start] == FNLP_SENT_INSIDE)
+            - (gold.sent_starts[start] == FNLP_SENT_START))
+
+
 cdef inline int below_headless(const FnlpState* st, int p) noexcept nogil:
     """The highest stack position < p whose token has no head, or -1."""
     p -= 1
@@ -131,19 +149,26 @@ cdef int* least_loss_table(const FnlpState* st, const FnlpGold* gold) noexcept n
     With no headless token in [0, p) the top becomes the root. Otherwise, with u = p - 1:
     RIGHT (u heads j) or BREAK (j is a root), after which the stack drops to the highest
     headless position q < p, lead to (q, q); LEFT (j heads u, u headless) or REDUCE (u
-    has a head) lead to (p - 1, j).
+    has a head) lead to (p - 1, j). In (p, j) the headless tokens at [p, j) hang under
+    j, so a BREAK splits off at the left edge of the first headless token at or above p.
     """
     cdef int m = st.stack_len
     cdef int* f = <int*>malloc(m * m * sizeof(int))
     cdef int* n_headless = <int*>malloc((m + 1) * sizeof(int))
-    if f == NULL or n_headless == NULL:
+    cdef int* split_at = <int*>malloc((m + 1) * sizeof(int))
+    if f == NULL or n_headless == NULL or split_at == NULL:
         free(f)
         free(n_headless)
+        free(split_at)
         return NULL
     cdef int p, j, u, q, best, value, top_loss
     n_headless[0] = 0
     for p in range(m):
         n_headless[p + 1] = n_headless[p] + (not fnlp_has_head(st, st.stack[p]))
+    split_at[m] = FNLP_NO_TOKEN
+    for p in range(m - 1, -1, -1):
+        split_at[p] = (split_at[p + 1] if fnlp_has_head(st, st.stack[p])
+                       else left_edge(st, st.stack[p]))
     for p in range(m):
         for j in range(p, m):
             if n_headless[p] == 0:
@@ -152,7 +177,8 @@ cdef int* least_loss_table(const FnlpState* st, const FnlpGold* gold) noexcept n
             u = p - 1
             q = below_headless(st, p)
             best = arc_loss(gold, st.stack[j], st.stack[u])
-            top_loss = arc_loss(gold, st.stack[j], st.stack[j])
+            top_loss = (arc_loss(gold, st.stack[j], st.stack[j])
+                        + split_loss(gold, split_at[p]))
             if top_loss < best:
                 best = top_loss
             best += f[q * m + q]
@@ -162,6 +188,7 @@ cdef int* least_loss_table(const FnlpState* st, const FnlpGold* gold) noexcept n
                 value = f[(p - 1) * m + j]
             f[p * m + j] = value if value < best else best
     free(n_headless)
+    free(split_at)
     return f
 
 
@@ -177,7 +204,7 @@ cdef int closing_cost(const FnlpState* st, const FnlpGold* gold, int action_kind
     elif action_kind == 1:
         local = arc_loss(gold, s1, s0) + label_loss(gold, s1, s0, label)
     elif action_kind == 3:
-        local = arc_loss(gold, s0, s0)
+        local = arc_loss(gold, s0, s0) + split_loss(gold, left_edge(st, s0))
     if m > FNLP_MAX_EXACT_CLOSING:
         return local
     cdef int* f = least_loss_table(st, gold)

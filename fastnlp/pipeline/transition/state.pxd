@@ -10,6 +10,7 @@ cdef extern from "fastnlp_state.h" nogil:
     int FNLP_SENT_START
     int FNLP_SENT_INSIDE
     int FNLP_SENT_UNKNOWN
+    int FNLP_SENT_SPLIT
     int FNLP_FLAG_SPACE
     int FNLP_MAX_EXACT_CLOSING
 

@@ -4,7 +4,8 @@ from ...lexeme cimport lex_check_flag
 from ...tokens.doc cimport Doc
 from .state cimport (fnlp_B, fnlp_H, fnlp_L, fnlp_R, fnlp_S, fnlp_add_arc, fnlp_del_arc,
                      fnlp_is_final, fnlp_is_space, fnlp_set_space, fnlp_n_L, fnlp_n_R, fnlp_pop, fnlp_push,
-                     fnlp_state_copy, fnlp_state_free, fnlp_state_init, FNLP_SENT_START)
+                     fnlp_state_copy, fnlp_state_free, fnlp_state_init, FNLP_SENT_SPLIT,
+                     FNLP_SENT_START)
 
 
 cdef int fill_token_flags(FnlpState* st, object doc_obj) except -1:
@@ -89,7 +90,13 @@ cdef class State:
 
     @property
     def sent_starts(self):
+        """Per token, whether a BREAK in front of the buffer opened a sentence there."""
         return [self.c.sent_starts[i] == FNLP_SENT_START for i in range(self.c.length)]
+
+    @property
+    def split_starts(self):
+        """Per token, whether a BREAK while closing split a sentence off there."""
+        return [self.c.sent_starts[i] == FNLP_SENT_SPLIT for i in range(self.c.length)]
 
     @property
     def spaces(self):

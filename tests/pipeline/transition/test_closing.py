@@ -51,7 +51,8 @@ def test_break_while_closing_makes_s0_a_root_of_its_own(system):
     assert state.stack == [1, 3] and state.closing
     system.apply(state, "BREAK")              # 2..4 is a sentence of its own
     assert state.is_final and state.heads == [1, 1, 3, 3, 3]
-    assert not any(state.sent_starts)         # the boundary comes from the trees
+    assert not any(state.sent_starts) and state.split_starts == [False, False, True,
+                                                                 False, False]
 
 
 def test_break_while_closing_keeps_closing_the_rest(system):
@@ -109,31 +110,20 @@ def test_random_moves_give_contiguous_trees_inside_sentences(system):
     assert n_split > 0
 
 
-def closing_loss(state, gold_heads, gold_labels, tokens, names):
-    """Errors over `tokens` (headless when closing began): wrong head, else wrong label."""
-    wrong = 0
-    for t in tokens:
-        if gold_heads[t] is None:
-            continue
-        if state.heads[t] != gold_heads[t]:
-            wrong += 1
-        elif gold_heads[t] != t and gold_labels[t] and names[state.labels[t]] != gold_labels[t]:
-            wrong += 1
-    return wrong
-
-
-def least_closing_loss(system, state, gold_heads, gold_labels, tokens, names, memo):
-    """Exhaustive search over the closing moves."""
+def least_closing_loss(system, state, gold, memo):
+    """Exhaustive search over the closing moves. Closing never touches the buffer, so
+    the loss of the state where it ends differs between branches only by what the
+    closing moves did (heads, labels, split starts)."""
     if not state.closing:
-        return closing_loss(state, gold_heads, gold_labels, tokens, names)
-    key = (tuple(state.stack), tuple(state.heads), tuple(state.labels))
+        return system.loss(state, gold)
+    key = (tuple(state.stack), tuple(state.heads), tuple(state.labels),
+           tuple(state.split_starts))
     if key not in memo:
         best = None
         for name in system.valid_moves(state):
             after = state.copy()
             system.apply(after, name)
-            value = least_closing_loss(system, after, gold_heads, gold_labels, tokens,
-                                       names, memo)
+            value = least_closing_loss(system, after, gold, memo)
             best = value if best is None else min(best, value)
         memo[key] = best
     return memo[key]
@@ -145,9 +135,7 @@ def test_closing_costs_are_exact(seed):
     rng = random.Random(seed)
     strings = StringStore()
     system = ArcEager(strings, LABELS)
-    names = {strings.add(label): label for label in LABELS + ["dep", "ROOT"]}
-    names[0] = "ROOT"
-    n_checked = 0
+    n_checked = n_split = 0
     for _ in range(250):
         n = rng.randrange(2, 10)
         heads = random_doc_tree(rng, n, rng.randrange(1, min(n, 3) + 1))
@@ -155,23 +143,19 @@ def test_closing_costs_are_exact(seed):
         for i in range(n):
             if rng.random() < 0.15:
                 heads[i], labels[i] = None, None
-        gold = system.init_gold_arrays(heads, labels)
+        starts = [rng.choice([None, True, False]) for _ in range(n)]
+        gold = system.init_gold_arrays(heads, labels, starts)
         state = system.init_state(n)
-        tokens = None
         while not state.is_final:
             if state.closing:
-                if tokens is None:
-                    tokens = [t for t in state.stack if state.heads[t] == -1]
                 memo = {}
-                now = least_closing_loss(system, state, heads, labels, tokens, names, memo)
+                now = least_closing_loss(system, state, gold, memo)
                 for name, cost in system.costs(state, gold).items():
                     after = state.copy()
                     system.apply(after, name)
-                    later = least_closing_loss(system, after, heads, labels, tokens, names,
-                                               memo)
-                    assert cost == later - now, (heads, labels, state, name)
+                    later = least_closing_loss(system, after, gold, memo)
+                    assert cost == later - now, (heads, labels, starts, state, name)
                     n_checked += 1
-            elif tokens is not None:
-                tokens = None
+                    n_split += name == "BREAK" and cost == 0
             system.apply(state, rng.choice(system.valid_moves(state)))
-    assert n_checked > 200
+    assert n_checked > 200 and n_split > 10

@@ -1,4 +1,5 @@
 # Kernels of the transition-based parser model (TransitionBasedParser).
+from libc.stdint cimport uint64_t
 #
 # Sizes: B states, T tokens (all docs of a batch, concatenated), F feature slots,
 # H hidden units, P maxout pieces (HP = H * P), O output moves.
@@ -34,3 +35,10 @@ cdef float gold_softmax_loss(float* d_scores_bo, const float* scores_bo,
 
 cdef void best_valid_moves(int* moves_b, const float* scores_bo, const int* valid_bo,
                            int B, int O) noexcept nogil
+
+cdef uint64_t mix64(uint64_t z) noexcept nogil
+
+cdef void dropout_forward(float* x_n, float* mask_n, int n, float rate,
+                          uint64_t* rng) noexcept nogil
+
+cdef void multiply_by(float* x_n, const float* mask_n, int n) noexcept nogil

@@ -7,6 +7,7 @@ compare every kernel with it.
 cimport numpy as np
 from blis.cy cimport sgemm
 from libc.math cimport exp, log
+from libc.stdint cimport uint64_t
 from libc.string cimport memcpy, memset
 
 import numpy
@@ -265,6 +266,47 @@ def py_gold_softmax_loss(scores_bo, valid_bo, costs_bo):
     if B:
         loss = gold_softmax_loss(&dS[0, 0], &S[0, 0], &V[0, 0], &C[0, 0], B, O)
     return loss, dS
+
+
+cdef uint64_t mix64(uint64_t z) noexcept nogil:
+    """A 64-bit mixing function (the splitmix64 finalizer): close inputs give unrelated
+    outputs, so it turns keys into generator seeds."""
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL
+    return z ^ (z >> 31)
+
+
+cdef inline uint64_t splitmix64(uint64_t* state) noexcept nogil:
+    state[0] += 0x9E3779B97F4A7C15ULL
+    return mix64(state[0])
+
+
+cdef void dropout_forward(float* x_n, float* mask_n, int n, float rate,
+                          uint64_t* rng) noexcept nogil:
+    """Inverted dropout: each unit is kept with probability 1 - rate and scaled by
+    1 / (1 - rate), else zeroed; mask_n records the factor. rng advances."""
+    cdef float keep_scale = 1.0 / (1.0 - rate)
+    cdef double threshold = rate * 18446744073709551616.0   # rate * 2**64
+    cdef int i
+    for i in range(n):
+        mask_n[i] = keep_scale if <double>splitmix64(rng) >= threshold else 0.0
+        x_n[i] *= mask_n[i]
+
+
+cdef void multiply_by(float* x_n, const float* mask_n, int n) noexcept nogil:
+    cdef int i
+    for i in range(n):
+        x_n[i] *= mask_n[i]
+
+
+def py_dropout(x, float rate, uint64_t seed):
+    """(x with dropout, the mask) for a float32 array x and 0 <= rate < 1."""
+    cdef np.ndarray[float, ndim=1] X = _f32(x).ravel().copy()
+    cdef np.ndarray[float, ndim=1] M = numpy.ones_like(X)
+    cdef uint64_t rng = seed
+    if X.shape[0]:
+        dropout_forward(&X[0], &M[0], X.shape[0], rate, &rng)
+    return X.reshape(numpy.shape(x)), M.reshape(numpy.shape(x))
 
 
 def py_best_valid_moves(scores_bo, valid_bo):

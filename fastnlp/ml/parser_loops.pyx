@@ -9,14 +9,16 @@ loss flows straight back into the ParserBatch's accumulators (no per-step histor
 kept: the costs come from the oracle, not from later steps).
 """
 cimport numpy as np
+from libc.stdint cimport uint64_t
 
 import numpy
 
 from ..pipeline.transition.batch cimport StateBatch
 from ..pipeline.transition.state cimport FnlpState
-from .parser_kernels cimport (best_valid_moves, gold_softmax_loss, linear_backward,
-                              linear_forward, maxout_backward, maxout_forward,
-                              scatter_state_features, sum_state_features)
+from .parser_kernels cimport (best_valid_moves, dropout_forward, gold_softmax_loss,
+                              linear_backward, linear_forward, maxout_backward,
+                              maxout_forward, mix64, multiply_by, scatter_state_features,
+                              sum_state_features)
 
 np.import_array()
 
@@ -32,7 +34,7 @@ cdef struct Sizes:
 cdef class _Buffers:
     """Scratch arrays for one batch, sized for all states (B rows at most)."""
     cdef np.ndarray ids_bf, hidden_bhp, hidden_bh, which_bh, scores_bo, moves_b
-    cdef np.ndarray valid_bo, costs_bo, d_scores_bo, d_hidden_bh, d_hidden_bhp
+    cdef np.ndarray valid_bo, costs_bo, d_scores_bo, d_hidden_bh, d_hidden_bhp, mask_bh
 
     def __init__(self, int B, Sizes s, bint train):
         B = max(B, 1)
@@ -48,6 +50,7 @@ cdef class _Buffers:
             self.d_scores_bo = numpy.zeros((B, s.O), dtype="float32")
             self.d_hidden_bh = numpy.zeros((B, s.H), dtype="float32")
             self.d_hidden_bhp = numpy.zeros((B, s.H * s.P), dtype="float32")
+            self.mask_bh = numpy.ones((B, s.H), dtype="float32")
 
 
 cdef float* _fptr(np.ndarray array):
@@ -129,13 +132,24 @@ def decode(batch, StateBatch states, int until=-1):
     return n_steps
 
 
-def train(batch, StateBatch states, int max_steps=-1):
+def train(batch, StateBatch states, int max_steps=-1, float dropout=0.0, uint64_t seed=0):
     """Follow the model's best valid moves to the end (or for max_steps steps, if >= 0),
     scoring every step against the oracle's costs; gradients go into batch's
-    accumulators. Returns the summed loss."""
+    accumulators. Returns the summed loss.
+
+    With an upper layer, `dropout` drops hidden units (after the maxout) at that rate at
+    every step; the moves followed are the best under the dropped-out scores, as the
+    gradient is. Each (step, state) draws its mask from its own generator, seeded from
+    `seed`, the step and the state's index, so a state's masks do not depend on when
+    the other states of the batch finish."""
     cdef Sizes s = _sizes(batch, states)
     if not batch.is_train:
         raise ValueError("parser_loops.train needs a batch from begin_update")
+    if not 0.0 <= dropout < 1.0:
+        raise ValueError(f"dropout must be in [0, 1), got {dropout}")
+    cdef bint drop_hidden = s.use_upper and dropout > 0.0
+    cdef uint64_t rng
+    cdef int r
     cdef _Buffers buf = _Buffers(states.n_active, s, True)
     table = _contig(batch.table_tfhp, "float32")
     pad = _contig(batch.pad_fhp, "float32")
@@ -171,6 +185,7 @@ def train(batch, StateBatch states, int max_steps=-1):
     cdef float* d_scores = _fptr(buf.d_scores_bo)
     cdef float* d_hid_bh = _fptr(buf.d_hidden_bh) if s.use_upper else d_scores
     cdef float* d_hid_bhp = _fptr(buf.d_hidden_bhp)
+    cdef float* mask = _fptr(buf.mask_bh)
     cdef int B, n_steps = 0
     cdef double loss = 0.0
     with nogil:
@@ -180,12 +195,19 @@ def train(batch, StateBatch states, int max_steps=-1):
             states.set_context_tokens(ids, s.F)
             sum_state_features(hid_bhp, table_p, pad_p, bias_p, ids, B, s.F, s.H * s.P)
             maxout_forward(hid_bh, which, hid_bhp, B, s.H, s.P)
+            if drop_hidden:
+                for r in range(B):
+                    rng = mix64(seed ^ mix64((<uint64_t>n_steps << 32)
+                                             | <unsigned int>states.active_b[r]))
+                    dropout_forward(hid_bh + r * s.H, mask + r * s.H, s.H, dropout, &rng)
             if s.use_upper:
                 linear_forward(scores, hid_bh, W_p, b_p, B, s.H, s.O)
             states.set_costs(costs, valid)
             loss += gold_softmax_loss(d_scores, scores, valid, costs, B, s.O)
             if s.use_upper:
                 linear_backward(d_hid_bh, dW_p, db_p, d_scores, hid_bh, W_p, B, s.H, s.O)
+            if drop_hidden:
+                multiply_by(d_hid_bh, mask, B * s.H)
             maxout_backward(d_hid_bhp, d_hid_bh, which, B, s.H, s.P)
             scatter_state_features(d_table_p, d_pad_p, d_bias_p, d_hid_bhp, ids, B, s.F,
                                    s.H * s.P)

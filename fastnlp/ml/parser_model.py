@@ -88,14 +88,46 @@ def _unused_forward(model, X, is_train):
                     "call the parser model, not its lower layer")
 
 
+# Layer-sequential unit-variance init (Mishkin & Matas 2016) of the lower layer, on
+# random whitened token vectors: LSUV_SAMPLES states of random tokens, at most
+# LSUV_ROUNDS rescalings, until the maxout outputs have variance and mean within
+# LSUV_TOLERANCE of 1 and 0.
+LSUV_SAMPLES = 5000
+LSUV_ROUNDS = 10
+LSUV_TOLERANCE = 0.01
+
+
 def _init_lower(model, X=None, Y=None):
+    """W normal, then rescaled (and the bias shifted) so that whitened inputs give
+    whitened maxout outputs; the padding vectors are standard normal."""
     nI, nF, nO, nP = (model.get_dim(d) for d in ("nI", "nF", "nO", "nP"))
-    scale = numpy.sqrt(2.0 / (nI * nF + nO))
+    W = numpy.random.normal(0.0, numpy.sqrt(1.0 / (nF * nI)), (nI, nF, nO, nP))
+    b = numpy.zeros((nO, nP))
+    tokvecs = numpy.random.normal(0.0, 1.0, (LSUV_SAMPLES, nI))
+    rows = numpy.random.randint(0, LSUV_SAMPLES, (LSUV_SAMPLES, nF))
+    for _ in range(LSUV_ROUNDS):
+        acts = lower_outputs(tokvecs, rows, W, b)
+        var, mean = acts.var(), acts.mean()
+        if abs(var - 1.0) >= LSUV_TOLERANCE:
+            W /= numpy.sqrt(var)
+        elif abs(mean) >= LSUV_TOLERANCE:
+            b -= mean
+        else:
+            break
     ops = model.ops
-    model.set_param("W", ops.asarray4f(
-        numpy.random.normal(0.0, scale, (nI, nF, nO, nP)).astype("float32")))
-    model.set_param("b", ops.alloc2f(nO, nP))
-    model.set_param("pad", ops.alloc3f(nF, nO, nP))
+    model.set_param("W", ops.asarray4f(W.astype("float32")))
+    model.set_param("b", ops.asarray2f(b.astype("float32")))
+    model.set_param("pad", ops.asarray3f(
+        numpy.random.normal(0.0, 1.0, (nF, nO, nP)).astype("float32")))
+
+
+def lower_outputs(tokvecs_ti, rows_sf, W_ifhp, b_hp):
+    """Maxout outputs (S, H) of the lower layer for states whose feature slots hold the
+    token rows rows_sf (numpy, float64; no padding)."""
+    nI, nF, nO, nP = W_ifhp.shape
+    table = (tokvecs_ti @ W_ifhp.reshape(nI, -1)).reshape(-1, nF, nO, nP)
+    hidden = b_hp + sum(table[rows_sf[:, f], f] for f in range(nF))
+    return hidden.max(axis=-1)
 
 
 def _init(model, X=None, Y=None):

@@ -120,7 +120,8 @@ class TransitionParser(TrainablePipe):
             states = states.cut_along_oracle(max_steps)
         set_dropout_rate(self.model, drop)
         batch, backprop = self.model.begin_update([eg.predicted for eg in kept])
-        loss = parser_loops.train(batch, states, max_steps=max_steps)
+        loss = parser_loops.train(batch, states, max_steps=max_steps, dropout=drop,
+                                  seed=numpy.random.randint(0, 2**63, dtype=numpy.uint64))
         backprop(None)
         if sgd not in (None, False):
             self.finish_update(sgd)

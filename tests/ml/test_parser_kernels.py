@@ -93,3 +93,17 @@ def test_best_valid_moves_skips_invalid(rng):
     valid = numpy.array([[0, 1, 1], [1, 0, 1], [0, 0, 0]], dtype="int32")
     assert K.py_best_valid_moves(scores, valid).tolist() == [2, 2, -1]
     assert ref.best_valid_moves(scores, valid).tolist() == [2, 2, -1]
+
+
+@pytest.mark.parametrize("rate", [0.0, 0.1, 0.5])
+def test_dropout_keeps_units_at_the_rate_and_scales_them(rng, rate):
+    x = rng.normal(size=(200, 50)).astype("float32")
+    out, mask = K.py_dropout(x, rate, 99)
+    kept = mask != 0
+    assert set(numpy.unique(mask)) <= {0.0, numpy.float32(1 / (1 - rate))}
+    assert abs(1 - kept.mean() - rate) < 0.02
+    numpy.testing.assert_allclose(out, x * mask)
+    again, mask_again = K.py_dropout(x, rate, 99)
+    numpy.testing.assert_array_equal(mask, mask_again)
+    if rate:
+        assert not numpy.array_equal(mask, K.py_dropout(x, rate, 100)[1])

@@ -4,6 +4,7 @@ import pytest
 from thinc.api import Config, set_dropout_rate
 
 from fastnlp.ml import parser_loops
+from fastnlp.ml.parser_model import lower_outputs
 from fastnlp.pipeline.transition.batch import StateBatch
 from fastnlp.registry import registry
 
@@ -96,13 +97,14 @@ def train_more(nlp, examples, n_iter):
 
 # Gradient check --------------------------------------------------------------------
 
-def _loss_and_grads(component, examples, want_grads):
+def _loss_and_grads(component, examples, want_grads, dropout=0.0):
     """The summed oracle loss of one training pass (no weight update); with
-    want_grads, the model's gradients are zeroed first and hold this pass's after."""
+    want_grads, the model's gradients are zeroed first and hold this pass's after.
+    Hidden dropout uses one fixed seed, so the loss stays a function of the weights."""
     model = component.model
     states, kept, _ = StateBatch.from_examples(component.moves, examples)
     batch, backprop = model.begin_update([eg.predicted for eg in kept])
-    loss = parser_loops.train(batch, states)
+    loss = parser_loops.train(batch, states, dropout=dropout, seed=1234)
     if want_grads:
         for node in model.walk():
             for name in node.param_names:
@@ -112,27 +114,36 @@ def _loss_and_grads(component, examples, want_grads):
     return loss
 
 
-def _check_gradient(component, examples, node, name, n_checks=4, eps=1e-3):
+def _check_gradient(component, examples, node, name, n_checks=4, eps=1e-3, dropout=0.0):
     """Compare the analytic gradient of the largest entries with central differences.
 
     The followed moves depend on the scores, so a perturbation can switch a decision
-    and make the loss jump; such an entry (one-sided differences disagree) is skipped.
+    and make the loss jump. An entry is checked only where the one-sided differences
+    over [-eps, 0] and [0, eps] agree and one of them also agrees with its neighbour
+    over [eps, 2 eps] or [-2 eps, -eps] (two jumps of the same size would pass the
+    first test alone).
     """
     grad = node.get_grad(name).ravel().copy()
     checked = 0
+
+    def close(a, b):
+        return abs(a - b) <= 0.05 * max(abs(a), abs(b)) + 5e-3
+
     for i in numpy.argsort(-numpy.abs(grad))[:3 * n_checks]:
         original = node.get_param(name).copy()
-        losses = []
-        for delta in (eps, 0.0, -eps):
+        losses = {}
+        for delta in (2 * eps, eps, 0.0, -eps, -2 * eps):
             value = original.copy()
             value.ravel()[i] += delta
             node.set_param(name, value)
-            losses.append(_loss_and_grads(component, examples, False))
+            losses[delta] = _loss_and_grads(component, examples, False, dropout)
         node.set_param(name, original)
-        up, down = (losses[0] - losses[1]) / eps, (losses[1] - losses[2]) / eps
-        if abs(up - down) > 0.05 * max(abs(up), abs(down)) + 5e-3:
+        up, down = (losses[eps] - losses[0.0]) / eps, (losses[0.0] - losses[-eps]) / eps
+        outer_up = (losses[2 * eps] - losses[eps]) / eps
+        outer_down = (losses[-eps] - losses[-2 * eps]) / eps
+        if not close(up, down) or not (close(up, outer_up) or close(down, outer_down)):
             continue
-        numeric = (losses[0] - losses[2]) / (2 * eps)
+        numeric = (losses[eps] - losses[-eps]) / (2 * eps)
         assert numeric == pytest.approx(grad[i], rel=0.03, abs=3e-3), (node.name, name, i)
         checked += 1
         if checked == n_checks:
@@ -140,14 +151,14 @@ def _check_gradient(component, examples, node, name, n_checks=4, eps=1e-3):
     assert checked >= 2, f"{node.name}.{name}: every perturbation switched a decision"
 
 
-@pytest.mark.parametrize("use_upper", [True, False])
-def test_training_loss_gradient_matches_finite_differences(use_upper):
+@pytest.mark.parametrize("use_upper,dropout", [(True, 0.0), (False, 0.0), (True, 0.3)])
+def test_training_loss_gradient_matches_finite_differences(use_upper, dropout):
     nlp = make_nlp("parser", use_upper=use_upper, hidden=16)
     examples = parse_examples(nlp)
     train(nlp, examples, 4)
     parser = nlp.get_pipe("parser")
     set_dropout_rate(parser.model, 0.0)
-    _loss_and_grads(parser, examples, True)
+    _loss_and_grads(parser, examples, True, dropout)
     lower = parser.model.get_ref("lower")
     targets = [(lower, "W"), (lower, "pad"), (lower, "b")]
     if use_upper:
@@ -157,7 +168,26 @@ def test_training_loss_gradient_matches_finite_differences(use_upper):
     targets.append((project, "W"))
     for node, name in targets:
         assert numpy.abs(node.get_grad(name)).max() > 1e-3, (node.name, name)
-        _check_gradient(parser, examples, node, name)
+        _check_gradient(parser, examples, node, name, dropout=dropout)
+
+
+def test_hidden_dropout_changes_training_and_follows_its_seed():
+    nlp = make_nlp("parser", use_upper=True, hidden=16)
+    examples = parse_examples(nlp)
+    train(nlp, examples, 2)
+    parser = nlp.get_pipe("parser")
+    set_dropout_rate(parser.model, 0.0)
+
+    def loss(dropout, seed):
+        states, kept, _ = StateBatch.from_examples(parser.moves, examples)
+        batch, _ = parser.model.begin_update([eg.predicted for eg in kept])
+        return parser_loops.train(batch, states, dropout=dropout, seed=seed)
+
+    assert loss(0.0, 1) == loss(0.0, 2)
+    assert loss(0.5, 1) == loss(0.5, 1)
+    assert len({loss(0.0, 1), loss(0.5, 1), loss(0.5, 2)}) == 3
+    with pytest.raises(ValueError, match="dropout"):
+        loss(1.0, 1)
 
 
 # Batch decoding --------------------------------------------------------------------
@@ -204,3 +234,18 @@ def test_model_variants_round_trip_through_bytes(use_upper, extra):
     loaded = make_nlp("parser", seed=7, use_upper=use_upper, extra=extra)
     loaded.from_bytes(nlp.to_bytes())
     assert [heads_and_deps(doc) for doc in loaded.pipe(texts)] == before
+
+
+@pytest.mark.parametrize("use_upper", [True, False])
+def test_lower_layer_starts_with_whitened_outputs(use_upper):
+    nlp = make_nlp("parser", use_upper=use_upper, hidden=16)
+    examples = parse_examples(nlp)
+    nlp.initialize(lambda: examples)
+    lower = nlp.get_pipe("parser").model.get_ref("lower")
+    W, b = lower.get_param("W").astype("float64"), lower.get_param("b").astype("float64")
+    rng = numpy.random.default_rng(3)
+    tokvecs = rng.normal(size=(4000, W.shape[0]))
+    rows = rng.integers(0, 4000, size=(4000, W.shape[1]))
+    acts = lower_outputs(tokvecs, rows, W, b)
+    assert abs(acts.var() - 1.0) < 0.1 and abs(acts.mean()) < 0.1
+    assert abs(lower.get_param("pad").std() - 1.0) < 0.3

@@ -123,11 +123,13 @@ def _init_lower(model, X=None, Y=None):
 
 def lower_outputs(tokvecs_ti, rows_sf, W_ifhp, b_hp):
     """Maxout outputs (S, H) of the lower layer for states whose feature slots hold the
-    token rows rows_sf (numpy, float64; no padding)."""
+    token rows rows_sf (numpy; no padding). One slot at a time, so no tokens x slots x
+    hidden x pieces table is held."""
     nI, nF, nO, nP = W_ifhp.shape
-    table = (tokvecs_ti @ W_ifhp.reshape(nI, -1)).reshape(-1, nF, nO, nP)
-    hidden = b_hp + sum(table[rows_sf[:, f], f] for f in range(nF))
-    return hidden.max(axis=-1)
+    hidden = numpy.repeat(b_hp.reshape(1, nO * nP), len(rows_sf), axis=0)
+    for f in range(nF):
+        hidden += tokvecs_ti[rows_sf[:, f]] @ W_ifhp[:, f].reshape(nI, nO * nP)
+    return hidden.reshape(-1, nO, nP).max(axis=-1)
 
 
 def _init(model, X=None, Y=None):

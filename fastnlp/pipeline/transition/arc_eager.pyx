@@ -25,16 +25,17 @@ has its own exact costs, see closing.pyx): the loss
 of a final state is, over tokens with a known gold head, 1 if the predicted head differs
 (a root's head is itself), else 1 if the gold label is known and differs (roots: none);
 plus, over tokens i > 0 with a known gold sentence start, 1 if "a BREAK opened a
-sentence at i" (or split one off there while closing) differs from it. A move's cost is the number of gold arcs it makes
-unreachable (plus 1 for a wrong label on the arc it makes) plus the gold sentence
-starts it makes unreachable, which equals the rise of the least reachable loss: arc-eager
+sentence at i" (or split one off there while closing) differs from it. A move's cost
+is the number of gold arcs it makes unreachable (plus 1 for a wrong label on the arc
+it makes) plus the gold sentence starts it makes unreachable, which equals the rise of the least reachable loss: arc-eager
 is arc-decomposable, and the gold never has a sentence start that a known gold arc
 crosses (init_gold_arrays), so a BREAK at a gold start loses no gold arc and not
 breaking never loses one. Facts the costs use: a token left of B0 without a head is on
 the stack; a gold arc with an unknown head (-1) or an unknown label costs nothing;
 B0 can be opened as a sentence start only by a BREAK while B0 is B0, the stack is
 not empty and B0 has no left child (SHIFT and RIGHT move B0 away; LEFT gives B0 a left
-child; REDUCE that empties the stack leaves SHIFT as the only move); a gold INSIDE token is lost only by a BREAK before it.
+child; REDUCE that empties the stack leaves SHIFT as the only move); a gold INSIDE
+token is lost only by a BREAK before it.
 """
 from collections import Counter
 
@@ -99,16 +100,16 @@ cdef inline int start_open(const FnlpState* st) noexcept nogil:
     return st.stack_len > 0 and st.b0 < st.length and st.n_left[st.b0] == 0
 
 
-cdef inline int push_start_cost(const FnlpState* st, const FnlpGold* gold) noexcept nogil:
-    """Cost of moving B0 onto the stack (SHIFT, RIGHT): 1 if B0 is a gold sentence start
-    a BREAK could still open."""
+cdef inline int start_cost(const FnlpState* st, const FnlpGold* gold) noexcept nogil:
+    """Cost of a move that makes B0 unopenable (SHIFT and RIGHT move it away, LEFT gives
+    it a left child): 1 if B0 is a gold sentence start a BREAK could still open."""
     return start_open(st) and b0_gold_start(st, gold)
 
 
 cdef inline int pop_start_cost(const FnlpState* st, const FnlpGold* gold) noexcept nogil:
     """Cost of popping S0 (REDUCE): 1 if that empties the stack while B0 is a gold
     sentence start a BREAK could still open (only SHIFT is left then)."""
-    return st.stack_len == 1 and start_open(st) and b0_gold_start(st, gold)
+    return st.stack_len == 1 and start_cost(st, gold)
 
 
 cdef inline int label_cost(const FnlpGold* gold, int child, uint64_t label) noexcept nogil:
@@ -139,7 +140,7 @@ cdef int shift_cost(const FnlpState* st, const FnlpGold* gold, const FnlpMove* m
     children on the stack; a gold sentence start at B0 is lost if the stack is not empty."""
     cdef int b = st.b0
     cdef int h = gold.heads[b]
-    cdef int cost = n_headless_kids_before(st, gold, b, b) + push_start_cost(st, gold)
+    cdef int cost = n_headless_kids_before(st, gold, b, b) + start_cost(st, gold)
     if 0 <= h < b and in_stack(st, h):
         cost += 1
     return cost
@@ -198,7 +199,7 @@ cdef int left_cost(const FnlpState* st, const FnlpGold* gold, const FnlpMove* mo
     cdef int s = fnlp_S(st, 0)
     cdef int b = st.b0
     cdef int h = gold.heads[s]
-    cdef int cost = n_kids_from(gold, s, b) + (start_open(st) and b0_gold_start(st, gold))
+    cdef int cost = n_kids_from(gold, s, b) + start_cost(st, gold)
     if h == b:
         cost += label_cost(gold, s, move.label)
     elif h == s or h > b:
@@ -235,7 +236,7 @@ cdef int right_cost(const FnlpState* st, const FnlpGold* gold, const FnlpMove* m
     cdef int s = fnlp_S(st, 0)
     cdef int b = st.b0
     cdef int h = gold.heads[b]
-    cdef int cost = n_headless_kids_before(st, gold, b, b) + push_start_cost(st, gold)
+    cdef int cost = n_headless_kids_before(st, gold, b, b) + start_cost(st, gold)
     if h == s:
         cost += label_cost(gold, b, move.label)
     elif h >= b:

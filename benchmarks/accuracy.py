@@ -100,7 +100,9 @@ def fastnlp_config(work, reference):
     sys.path.insert(0, str(ROOT))
     from thinc.api import Config
 
-    from fastnlp.config import ConfigError, fill_config, load_config
+    from fastnlp.config import load_config
+    from fastnlp.errors import ConfigError
+    from fastnlp.loading import fill_config
     text = reference.read_text(encoding="utf8")
     dropped = []
     while True:

@@ -1,7 +1,8 @@
 """fastnlp: fast statistical NLP pipelines."""
+from . import registrations  # noqa: F401  (every built-in function a config can name)
 from .about import __version__
 from .language import Language, blank
-from .pipeline_io import load
+from .loading import load
 from .registry import registry
 from .strings import StringStore
 from .vocab import Vocab

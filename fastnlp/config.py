@@ -1,10 +1,11 @@
-"""Training configs: loading, the two accepted shapes, validation, filling and building.
+"""Training configs: reading, the two accepted shapes, overrides, checks and resolution.
 
 Two shapes are read. The spaCy 3 shape (`[nlp] pipeline = [...]`, `[components.*]`,
 `[corpora]`, `[paths]`, `[training.batcher]`) is the canonical one. The seed shape
 (`[training]` with `batch_size`, `limit`, `orth_variant_level`, ... and
 `[nlp.pipeline.<name>]` blocks) is rewritten into it on load, so everything downstream
-sees one shape.
+sees one shape. This module sits below `Language` (which reads its `[nlp]` defaults and
+`[initialize]` settings here); building a pipeline from a config is `loading.py`'s.
 """
 import difflib
 import re
@@ -14,11 +15,14 @@ import catalogue
 from confection import ConfigValidationError
 from thinc.api import Config
 
+from .errors import ConfigError
+from .factories import get_factory_meta
 from .lang import get_lang_class
-from .language import NLP_FUNCTION_KEYS, Language, get_factory_meta
 from .registry import registry
 
 DEFAULT_CONFIG_PATH = Path(__file__).parent / "default_config.cfg"
+# [nlp] settings that name functions, kept as written for the pipeline's config.
+NLP_FUNCTION_KEYS = ("before_creation", "after_creation", "after_pipeline_creation", "vectors")
 
 # [training] keys of the canonical shape, with the section names that hold functions.
 TRAINING_KEYS = {
@@ -46,19 +50,10 @@ TOP_SECTIONS = {"paths", "system", "nlp", "components", "corpora", "training", "
                 "pretraining"}
 
 
-class ConfigError(ValueError):
-    """A config problem, naming the file, the section and the key at fault."""
-
-    def __init__(self, message, *, path=None, section=None, key=None):
-        where = []
-        if path:
-            where.append(str(path))
-        if section:
-            where.append(f"[{section}]")
-        if key:
-            where.append(f"key '{key}'")
-        super().__init__(f"{' '.join(where)}: {message}" if where else message)
-        self.path, self.section, self.key = path, section, key
+def default_config():
+    """The defaults of every setting (`default_config.cfg`), uninterpolated: the one list
+    of them, read by `fill_config`, the seed-shape rewrite and `Language.config`."""
+    return Config().from_str(DEFAULT_CONFIG_PATH.read_text(encoding="utf8"), interpolate=False)
 
 
 def load_config(path, overrides=None, *, interpolate=False):
@@ -74,7 +69,7 @@ def load_config(path, overrides=None, *, interpolate=False):
     try:
         config = Config().from_str(_declare_seed_pipeline(text), interpolate=False)
     except Exception as err:
-        raise _config_error(err, path, whole_loc=True, what="cannot parse the config")
+        raise config_error(err, path, whole_loc=True, what="cannot parse the config")
     config = normalize_config(config, path=path)
     if overrides:
         config = apply_overrides(config, overrides, path=path)
@@ -100,7 +95,7 @@ def interpolate_config(config, *, path=None):
     try:
         return Config(config).interpolate()
     except Exception as err:
-        raise _config_error(err, path, what="cannot resolve a ${variable}")
+        raise config_error(err, path, what="cannot resolve a ${variable}")
 
 
 def apply_overrides(config, overrides, *, path=None):
@@ -128,7 +123,7 @@ def normalize_config(config, *, path=None):
     unknown = set(config) - TOP_SECTIONS
     if unknown:
         name = sorted(unknown)[0]
-        raise ConfigError(f"unknown section{_suggest(name, TOP_SECTIONS)}", path=path,
+        raise ConfigError(f"unknown section{suggest(name, TOP_SECTIONS)}", path=path,
                           section=name)
     if "pipeline" in config.get("nlp", {}) and isinstance(config["nlp"]["pipeline"], dict):
         config = _from_seed_shape(config)
@@ -139,7 +134,7 @@ def normalize_config(config, *, path=None):
 
 def _from_seed_shape(seed):
     """Rewrite the seed document's config shape into the canonical one."""
-    out = Config().from_str(DEFAULT_CONFIG_PATH.read_text(encoding="utf8"), interpolate=False)
+    out = default_config()
     nlp = dict(seed.get("nlp", {}))
     pipeline = nlp.pop("pipeline", {}) or {}
     vectors = nlp.pop("vectors", None)
@@ -183,7 +178,7 @@ def _from_seed_shape(seed):
     return out
 
 
-def _suggest(name, options):
+def suggest(name, options):
     close = difflib.get_close_matches(name, list(options), n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
@@ -194,7 +189,7 @@ def check_config(config, *, path=None):
                            ("initialize", INITIALIZE_KEYS)):
         for key in config.get(section, {}):
             if key not in known:
-                raise ConfigError(f"unknown setting{_suggest(key, known)}", path=path,
+                raise ConfigError(f"unknown setting{suggest(key, known)}", path=path,
                                   section=section, key=key)
     nlp = config.get("nlp", {})
     if not nlp.get("lang"):
@@ -203,7 +198,7 @@ def check_config(config, *, path=None):
     try:
         get_lang_class(nlp["lang"])
     except ValueError as err:
-        raise ConfigError(_one_line(err), path=path, section="nlp", key="lang") from None
+        raise ConfigError(one_line(err), path=path, section="nlp", key="lang") from None
     components = config.get("components", {})
     for name in nlp.get("pipeline", []):
         if name not in components:
@@ -218,7 +213,6 @@ def check_config(config, *, path=None):
             except ValueError as err:
                 raise ConfigError(str(err), path=path, section=f"components.{name}",
                                   key="factory") from None
-    _load_builtins()
     _check_references(config, path, [])
 
 
@@ -244,34 +238,9 @@ def _check_references(node, path, trail):
             _check_references(value, path, trail + [key])
 
 
-def fill_config(config, *, path=None, validate=True):
-    """Fill every default into a config: the training defaults and each function's own."""
-    defaults = Config().from_str(DEFAULT_CONFIG_PATH.read_text(encoding="utf8"),
-                                 interpolate=False)
-    config = defaults.merge(Config(config))
-    check_config(config, path=path)
-    _load_builtins()
-    nlp = build_nlp(config, validate=validate, path=path)
-    filled = Config(config)
-    filled["components"] = {name: nlp._pipe_configs[name] for name in nlp.component_names}
-    sections = {"training": config["training"], "corpora": config["corpora"],
-                "initialize": config["initialize"]}
-    try:
-        filled_rest = registry.fill(Config(sections).merge(Config(
-            {"paths": config["paths"], "system": config["system"]})), validate=False)
-    except catalogue.RegistryError as err:
-        raise ConfigError(_one_line(err), path=path) from None
-    for key in sections:
-        filled[key] = filled_rest[key]
-    filled["training"]["score_weights"] = combined_score_weights(
-        nlp, filled["training"].get("score_weights"))
-    return filled
-
-
 def combined_score_weights(nlp, configured):
     """Each component's default score weights, overridden by the configured ones, with
     the non-null weights normalized to sum to 1 (written into filled configs)."""
-    from .language import get_factory_meta
     weights = {}
     for name in nlp.component_names:
         factory = nlp._pipe_configs.get(name, {}).get("factory")
@@ -285,78 +254,16 @@ def combined_score_weights(nlp, configured):
     return weights
 
 
-def build_nlp(config, *, vocab=None, disable=(), exclude=(), validate=True, path=None):
-    """Create the Language and its components from a (canonical) config."""
-    _load_builtins()
-    config = raw = Config(config)
-    if "paths" in config or "system" in config:
-        config = interpolate_config(config, path=path)
-    nlp_cfg = config["nlp"]
-    lang_class = get_lang_class(nlp_cfg["lang"])
-    tokenizer_cfg = dict(nlp_cfg.get("tokenizer") or {"@tokenizers": "fastnlp.Tokenizer.v1"})
-    make_tokenizer = _resolve_one(tokenizer_cfg, "nlp", "tokenizer", path, validate)
-    functions = {key: nlp_cfg.get(key) for key in NLP_FUNCTION_KEYS}
-    if functions["vectors"] is None:
-        functions["vectors"] = {"@vectors": "fastnlp.Vectors.v1"}
-    make = {key: _resolve_one(value, "nlp", key, path, validate)
-            for key, value in functions.items()}
-    if make["before_creation"] is not None:
-        lang_class = make["before_creation"](lang_class)
-        if not (isinstance(lang_class, type) and issubclass(lang_class, Language)):
-            raise ConfigError("before_creation must return a Language subclass, got "
-                              f"{lang_class!r}", path=path, section="nlp",
-                              key="before_creation")
-    nlp = lang_class(vocab=vocab, create_tokenizer=make_tokenizer,
-                     create_vectors=make["vectors"], batch_size=nlp_cfg.get("batch_size", 1000))
-    nlp = _after(make["after_creation"], nlp, "after_creation", path)
-    nlp._tokenizer_config = tokenizer_cfg
-    nlp._nlp_function_configs = functions
-    # The other sections (training, corpora, initialize, ...) travel with the pipeline.
-    nlp.training_config = {key: value for key, value in Config(raw).items()
-                           if key not in ("nlp", "components")}
-    components = config.get("components", {})
-    for name in nlp_cfg.get("pipeline", []):
-        if name in exclude:
-            continue
-        block = dict(components[name])
-        factory = block.pop("factory")
-        try:
-            nlp.add_pipe(factory, name=name, config=block, validate=validate)
-        except ConfigValidationError as err:
-            raise _config_error(err, path, tree={"components": {name: block}})
-        except catalogue.RegistryError as err:
-            raise ConfigError(_one_line(err), path=path, section=f"components.{name}") from None
-        # Keep the ${...} references as written, so that the saved config stays linked.
-        written = raw.get("components", {}).get(name)
-        if written is not None and written is not components[name]:
-            nlp._pipe_configs[name] = Config(nlp._pipe_configs[name]).merge(Config(written))
-    for name in list(disable) + list(nlp_cfg.get("disabled", [])):
-        if nlp.has_pipe(name):
-            nlp.disable_pipe(name)
-    return _after(make["after_pipeline_creation"], nlp, "after_pipeline_creation", path)
-
-
-def _resolve_one(value, section, key, path, validate=True):
+def resolve_block(value, section, key, path, validate=True):
     """Resolve one `section.key` value that may be a `{"@registry": name}` block."""
     if not isinstance(value, dict):
         return value
     try:
         return registry.resolve({section: {key: value}}, validate=validate)[section][key]
     except ConfigValidationError as err:
-        raise _config_error(err, path, tree={section: {key: value}})
+        raise config_error(err, path, tree={section: {key: value}})
     except catalogue.RegistryError as err:
-        raise ConfigError(_one_line(err), path=path, section=f"{section}.{key}") from None
-
-
-def _after(callback, nlp, key, path):
-    """Run an [nlp] after_* callback, which must return the Language it was given."""
-    if callback is None:
-        return nlp
-    result = callback(nlp)
-    if not isinstance(result, Language):
-        raise ConfigError(f"the {key} callback must return the nlp object, got {result!r}",
-                          path=path, section="nlp", key=key)
-    return result
+        raise ConfigError(one_line(err), path=path, section=f"{section}.{key}") from None
 
 
 def resolve_initialize(config, component_names=(), *, path=None):
@@ -370,14 +277,14 @@ def resolve_initialize(config, component_names=(), *, path=None):
     section = interpolate_config(Config(config), path=path)["initialize"]
     for key in section:
         if key not in INITIALIZE_KEYS:
-            raise ConfigError(f"unknown setting{_suggest(key, INITIALIZE_KEYS)}", path=path,
+            raise ConfigError(f"unknown setting{suggest(key, INITIALIZE_KEYS)}", path=path,
                               section="initialize", key=key)
     for key, what in UNSUPPORTED_INITIALIZE.items():
         if section.get(key) is not None:
             raise ConfigError(f"{what} is not supported yet (got {section[key]!r}); set it "
                               "to null", path=path, section="initialize", key=key)
     for key in ("before_init", "after_init"):
-        settings[key] = _resolve_one(section.get(key), "initialize", key, path)
+        settings[key] = resolve_block(section.get(key), "initialize", key, path)
     settings["tokenizer"] = dict(section.get("tokenizer") or {})
     components = dict(section.get("components") or {})
     for name in components:
@@ -390,7 +297,7 @@ def resolve_initialize(config, component_names=(), *, path=None):
     return settings
 
 
-def _config_error(err, path, *, tree=None, whole_loc=False, what=None):
+def config_error(err, path, *, tree=None, whole_loc=False, what=None):
     """A one-line ConfigError from a confection error, naming its first bad section/key.
 
     tree: the config that was resolved, to find the full section of a location (confection
@@ -401,10 +308,10 @@ def _config_error(err, path, *, tree=None, whole_loc=False, what=None):
         loc = [part for x in item.get("loc", []) for part in str(x).split(".")]
         if tree is not None and len(loc) > 1:
             loc = _locate(tree, loc[:-1]) + loc[-1:]
-        message = re.sub(r"<class '(\w+)'>", r"\1", _one_line(item.get("msg", "")))
+        message = re.sub(r"<class '(\w+)'>", r"\1", one_line(item.get("msg", "")))
         found.append((loc, message.replace("at root: ", "")))
     if not found:
-        text = _one_line(getattr(err, "desc", None) or str(err))
+        text = one_line(getattr(err, "desc", None) or str(err))
         return ConfigError(f"{what}: {text}" if what else text, path=path)
     (loc, message), rest = found[0], found[1:]
     if rest:
@@ -435,7 +342,7 @@ def _locate(tree, tail):
     return trail or tail
 
 
-def _one_line(text):
+def one_line(text):
     return " ".join(str(text).split())
 
 
@@ -469,22 +376,14 @@ def _check_training_types(training, path):
 
 def resolve_training(config, *, path=None):
     """Resolve [training] and [corpora] into live objects (optimizer, batcher, readers)."""
-    _load_builtins()
     config = interpolate_config(config, path=path)
     try:
         resolved = registry.resolve({"training": config["training"],
                                      "corpora": config["corpora"]}, validate=True)
     except ConfigValidationError as err:
-        raise _config_error(err, path, tree={"training": config["training"],
+        raise config_error(err, path, tree={"training": config["training"],
                                              "corpora": config["corpora"]})
     except catalogue.RegistryError as err:
-        raise ConfigError(_one_line(err), path=path, section="training") from None
+        raise ConfigError(one_line(err), path=path, section="training") from None
     _check_training_types(resolved["training"], path)
     return resolved["training"], resolved["corpora"]
-
-
-def _load_builtins():
-    """Import the modules whose functions config files refer to by name."""
-    from . import pipeline  # noqa: F401
-    from .ml import parser_model, tok2vec  # noqa: F401
-    from .training import batchers, corpus, augment, loggers  # noqa: F401

@@ -1,7 +1,8 @@
-"""Errors raised while reading and writing corpora, and their messages.
+"""fastnlp's own errors, and the messages of the corpus readers.
 
 Every error about a file names the file (and the line, where there is one), so
-the CLI can print it as one line: ``path:line: message``.
+the CLI can print it as one line: ``path:line: message``; config errors name the
+file, the section and the key.
 """
 from pathlib import Path
 from typing import Optional, Union
@@ -30,6 +31,21 @@ class FormatError(FastNLPError, ValueError):
     def with_source(self, source: Union[str, Path]) -> "FormatError":
         """The same error, naming `source` (used when the reader saw only text)."""
         return type(self)(self.message, source, self.line)
+
+
+class ConfigError(FastNLPError, ValueError):
+    """A config problem, naming the file, the section and the key at fault."""
+
+    def __init__(self, message, *, path=None, section=None, key=None):
+        where = []
+        if path:
+            where.append(str(path))
+        if section:
+            where.append(f"[{section}]")
+        if key:
+            where.append(f"key '{key}'")
+        super().__init__(f"{' '.join(where)}: {message}" if where else message)
+        self.path, self.section, self.key = path, section, key
 
 
 class DocBinError(FormatError):

@@ -2,60 +2,33 @@
 import collections
 import contextlib
 import time
-from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, Optional
 
-import numpy
 from thinc.api import Config
 
+from .config import default_config, interpolate_config, resolve_initialize
+from .errors import ConfigError
+from .factories import get_factory_meta, register_factory
 from .lang import get_lang_class
+from .ml.ops import resolve_cpu_gemm, set_cpu_gemm
+from .pipeline.multiprocess import pipe_in_processes
+from .pipeline.threaded import pipe_in_threads, resolve_n_threads
+from .pipeline_io import (
+    pipeline_from_bytes,
+    pipeline_from_disk,
+    pipeline_to_bytes,
+    pipeline_to_disk,
+)
 from .registry import registry
+from .scorer import Scorer
+from .tokenizer import Tokenizer
+from .training.example import Example
 from .util import batched, limit_blas
+from .vectors import create_empty_vectors
 from .vocab import Vocab
 
-DEFAULT_NLP_CONFIG = """
-[nlp]
-lang = null
-pipeline = []
-disabled = []
-batch_size = 1000
-before_creation = null
-after_creation = null
-after_pipeline_creation = null
-
-[nlp.tokenizer]
-@tokenizers = "fastnlp.Tokenizer.v1"
-
-[nlp.vectors]
-@vectors = "fastnlp.Vectors.v1"
-
-[components]
-"""
-# [nlp] settings that name functions, kept as written for the pipeline's config.
-NLP_FUNCTION_KEYS = ("before_creation", "after_creation", "after_pipeline_creation", "vectors")
-
-
-@dataclass
-class FactoryMeta:
-    """What a component factory declares: its defaults and the scores it reports."""
-
-    name: str
-    func: Callable
-    default_config: Dict[str, Any]
-    default_score_weights: Dict[str, Optional[float]] = field(default_factory=dict)
-
-
-FACTORIES: Dict[str, FactoryMeta] = {}
-
-
-def get_factory_meta(name):
-    if name not in FACTORIES:
-        # Built-in components register themselves when their module is imported.
-        from . import pipeline  # noqa: F401
-    if name not in FACTORIES:
-        raise ValueError(f"Unknown component factory {name!r}; available: "
-                         f"{', '.join(sorted(FACTORIES)) or 'none'}")
-    return FACTORIES[name]
+# The [nlp] and [system] defaults: default_config.cfg's sections, the one list of them.
+NLP_DEFAULTS = default_config()["nlp"]
+SYSTEM_DEFAULTS = default_config()["system"]
 
 
 @registry.tokenizers("fastnlp.Tokenizer.v1")
@@ -69,44 +42,6 @@ def create_default_tokenizer():
 registry.tokenizers.register("spacy.Tokenizer.v1", func=create_default_tokenizer)
 
 
-class Vectors:
-    """A table of static word vectors: `data` (rows x width) and keys mapped to rows.
-
-    Pipelines start with an empty table; `find` gives -1 for keys without a vector.
-    """
-
-    def __init__(self, *, strings=None, width=0):
-        self.strings = strings
-        self.data = numpy.zeros((0, width), dtype="float32")
-        self.key2row = {}
-
-    @property
-    def shape(self):
-        return self.data.shape
-
-    def __len__(self):
-        return self.data.shape[0]
-
-    @property
-    def n_keys(self):
-        return len(self.key2row)
-
-    def find(self, *, keys):
-        """Row of each key (uint64 hashes), -1 where a key has no vector."""
-        return numpy.asarray([self.key2row.get(int(key), -1) for key in keys], dtype="int32")
-
-
-@registry.vectors("fastnlp.Vectors.v1")
-def create_empty_vectors():
-    """An empty vectors table for a vocab (the one spaCy configs name spacy.Vectors.v1)."""
-    def make(vocab):
-        return Vectors(strings=vocab.strings)
-    return make
-
-
-registry.vectors.register("spacy.Vectors.v1", func=create_empty_vectors)
-
-
 class Language:
     """Text in, annotated Doc out. Subclasses set `lang` and `Defaults`."""
 
@@ -117,20 +52,15 @@ class Language:
 
         @staticmethod
         def create_tokenizer(vocab):
-            from .tokenizer import Tokenizer
             return Tokenizer(vocab)
 
     @classmethod
     def factory(cls, name, *, default_config=None, default_score_weights=None):
         """Decorator registering a component factory `func(nlp, name, **config)`."""
-        def decorate(func):
-            FACTORIES[name] = FactoryMeta(name, func, dict(default_config or {}),
-                                          dict(default_score_weights or {}))
-            registry.factories.register(name, func=func)
-            return func
-        return decorate
+        return register_factory(name, default_config=default_config,
+                                default_score_weights=default_score_weights)
 
-    def __init__(self, vocab=None, *, tokenizer=None, meta=None, batch_size=1000,
+    def __init__(self, vocab=None, *, tokenizer=None, meta=None, batch_size=None,
                  create_tokenizer=None, create_vectors=None):
         if vocab is None:
             vocab = Vocab(lex_attr_getters=self.Defaults.lex_attr_getters, lang=self.lang)
@@ -140,7 +70,7 @@ class Language:
             tokenizer = create_tokenizer(self) if create_tokenizer else \
                 self.Defaults.create_tokenizer(vocab)
         self.tokenizer = tokenizer
-        self.batch_size = batch_size
+        self.batch_size = NLP_DEFAULTS["batch_size"] if batch_size is None else batch_size
         self.meta = dict(meta or {})
         self.meta.setdefault("lang", self.lang)
         self.meta.setdefault("name", "pipeline")
@@ -152,8 +82,15 @@ class Language:
         self._nlp_function_configs = {}
         self._optimizer = None
         # The config sections besides [nlp] and [components] (training, corpora, paths,
-        # ...) of the config this pipeline was trained from, saved with it.
+        # system, ...) of the config this pipeline was built from, saved with it.
         self.training_config = {}
+
+    @property
+    def cpu_gemm(self):
+        """The CPU GEMM backend of this pipeline's models: [system] cpu_gemm, or the
+        FASTNLP_GEMM override."""
+        system = self.training_config.get("system", {})
+        return resolve_cpu_gemm(system.get("cpu_gemm", SYSTEM_DEFAULTS["cpu_gemm"]))
 
     # Pipeline -----------------------------------------------------------------
 
@@ -202,6 +139,9 @@ class Language:
                                                    "name": name, **filled}},
                                     validate=validate)["component"]
         self._pipe_configs[name] = Config({"factory": factory_name, **filled})
+        model = getattr(resolved, "model", None)
+        if model is not None:
+            set_cpu_gemm(model, self.cpu_gemm)
         return resolved
 
     def add_pipe(self, factory_name, name=None, *, before=None, after=None, first=False,
@@ -295,7 +235,6 @@ class Language:
         sharing this pipeline (-1: one per CPU); give at most one of them. With
         as_tuples, items are (text, context) pairs and (doc, context) pairs come back.
         """
-        from .pipeline.threaded import resolve_n_threads
         n_threads = resolve_n_threads(n_threads)
         if n_threads != 1 and n_process != 1:
             raise ValueError(f"nlp.pipe: give n_process or n_threads, not both "
@@ -307,11 +246,9 @@ class Language:
                              n_process=n_process, n_threads=n_threads, disable=disable)
             return _with_contexts(docs, contexts)
         if n_threads != 1:
-            from .pipeline.threaded import pipe_in_threads
             return pipe_in_threads(self, texts, batch_size=batch_size, n_threads=n_threads,
                                    disable=disable)
         if n_process != 1:
-            from .pipeline.multiprocess import pipe_in_processes
             return pipe_in_processes(self, texts, batch_size=batch_size, n_process=n_process,
                                      disable=disable)
         return self._pipe_serial(texts, batch_size, disable)
@@ -339,13 +276,11 @@ class Language:
                 return []
         elif not callable(get_examples):
             raise TypeError("initialize: get_examples must be a function returning Examples")
-        from .config import resolve_initialize
         settings = resolve_initialize(self.training_config, self.component_names)
         if settings["before_init"] is not None:
             settings["before_init"](self)
         if settings["tokenizer"]:
             if not hasattr(self.tokenizer, "initialize"):
-                from .config import ConfigError
                 raise ConfigError(f"the tokenizer takes no settings, got "
                                   f"{', '.join(settings['tokenizer'])}",
                                   section="initialize.tokenizer")
@@ -356,6 +291,10 @@ class Language:
                                      **settings["components"].get(name, {}))
         if settings["after_init"] is not None:
             settings["after_init"](self)
+        for _, component in self._components:
+            # Layers made while initializing (resized outputs) run on the same backend.
+            if getattr(component, "model", None) is not None:
+                set_cpu_gemm(component.model, self.cpu_gemm)
         self._optimizer = sgd if sgd is not None else self.create_optimizer()
         return self._optimizer
 
@@ -368,17 +307,24 @@ class Language:
         return self._optimizer
 
     def create_optimizer(self):
-        from thinc.api import Adam
-        return Adam(0.001)
+        """The optimizer [training.optimizer] describes (default_config.cfg's if the
+        pipeline's config has none)."""
+        if "optimizer" in self.training_config.get("training", {}):
+            block = interpolate_config(Config(self.training_config))["training"]["optimizer"]
+        else:
+            block = default_config()["training"]["optimizer"]
+        return registry.resolve({"optimizer": block})["optimizer"]
 
     def update(self, examples, *, drop=0.0, sgd=None, losses=None, component_cfg=None,
-               exclude=()):
+               exclude=(), annotates=()):
         """Learn from a batch of Examples: every trainable component updates its weights.
 
         sgd=None uses the optimizer from initialize (made on first use if there is
         none); sgd=False only accumulates gradients, for finish_update to apply later.
+        Components in `exclude` are not updated; those in `annotates` then run over the
+        predicted docs, so later components see their annotations (a frozen tok2vec must
+        annotate for its listeners to train on it, as in spaCy).
         """
-        from .training.example import Example
         examples = list(examples)
         if losses is None:
             losses = {}
@@ -388,6 +334,8 @@ class Language:
             if not isinstance(eg, Example):
                 raise TypeError(f"update: expected Example objects, got {type(eg).__name__}; "
                                 "make them with Example.from_dict(doc, annotations)")
+        for name in list(exclude) + list(annotates):
+            self.get_pipe(name)
         if sgd is None:
             if self._optimizer is None:
                 self._optimizer = self.create_optimizer()
@@ -395,13 +343,19 @@ class Language:
         component_cfg = component_cfg or {}
         trained = []
         for name, component in self.pipeline:
-            if name in exclude or not hasattr(component, "update"):
-                continue
-            if not getattr(component, "is_trainable", True):
-                continue
-            component.update(examples, drop=drop, sgd=None, losses=losses,
-                             **component_cfg.get(name, {}))
-            trained.append(component)
+            if name not in exclude and hasattr(component, "update") and \
+                    getattr(component, "is_trainable", True):
+                component.update(examples, drop=drop, sgd=None, losses=losses,
+                                 **component_cfg.get(name, {}))
+                trained.append(component)
+            if name in annotates:
+                docs = [eg.predicted for eg in examples]
+                if hasattr(component, "pipe"):
+                    annotated = list(component.pipe(docs, batch_size=len(docs)))
+                else:
+                    annotated = [component(doc) for doc in docs]
+                for eg, doc in zip(examples, annotated):
+                    eg.predicted = doc
         # Components that feed others (tok2vec) backpropagate what their listeners sent.
         for component in trained:
             if hasattr(component, "backprop_listeners"):
@@ -429,8 +383,6 @@ class Language:
 
     def evaluate(self, examples, *, batch_size=None, scorer=None, scorer_cfg=None):
         """Run the pipeline on the examples' texts and score against their references."""
-        from .scorer import Scorer
-        from .training.example import Example
         examples = list(examples)
         for eg in examples:
             if not isinstance(eg, Example):
@@ -454,7 +406,7 @@ class Language:
     @property
     def config(self):
         """The full config this pipeline was built from (no hidden defaults)."""
-        cfg = Config().from_str(DEFAULT_NLP_CONFIG)
+        cfg = Config({"nlp": Config(NLP_DEFAULTS).copy(), "components": {}})
         cfg["nlp"]["lang"] = self.lang
         cfg["nlp"]["pipeline"] = self.component_names
         cfg["nlp"]["disabled"] = self.disabled
@@ -468,26 +420,27 @@ class Language:
         return Config(cfg)
 
     @classmethod
-    def from_config(cls, config, *, vocab=None, disable=(), exclude=(), validate=True):
-        """Build the pipeline a config describes (weights uninitialized)."""
-        from .config import build_nlp
-        return build_nlp(config, vocab=vocab, disable=disable, exclude=exclude,
-                         validate=validate)
+    def from_config(cls, config=None, *, vocab=None, disable=(), exclude=(), meta=None,
+                    validate=True):
+        """Build the pipeline a config describes (weights uninitialized); settings the
+        config leaves out take their defaults. On a subclass, the language is its own."""
+        # Building from a config is the loading layer's, above this module and config.py.
+        from .loading import build_nlp
+        nlp = build_nlp(config or {}, vocab=vocab, disable=disable, exclude=exclude,
+                        validate=validate, lang_class=cls if cls.lang else None)
+        nlp.meta.update(meta or {})
+        return nlp
 
     def to_disk(self, path, *, exclude=()):
-        from .pipeline_io import pipeline_to_disk
         pipeline_to_disk(self, path, exclude=exclude)
 
     def from_disk(self, path, *, exclude=()):
-        from .pipeline_io import pipeline_from_disk
         return pipeline_from_disk(self, path, exclude=exclude)
 
     def to_bytes(self, *, exclude=()):
-        from .pipeline_io import pipeline_to_bytes
         return pipeline_to_bytes(self, exclude=exclude)
 
     def from_bytes(self, data, *, exclude=()):
-        from .pipeline_io import pipeline_from_bytes
         return pipeline_from_bytes(self, data, exclude=exclude)
 
 
@@ -512,7 +465,7 @@ def _with_contexts(docs, contexts):
             docs.close()
 
 
-def blank(lang, *, config=None):
-    """An empty pipeline (tokenizer only) for a language code such as "en"."""
-    nlp = get_lang_class(lang)()
-    return nlp
+def blank(lang, *, vocab=None, config=None, meta=None):
+    """An empty pipeline (tokenizer only) for a language code such as "en"; `config`
+    (a dict or Config) sets [nlp] and other settings, as in spaCy."""
+    return get_lang_class(lang).from_config(config, vocab=vocab, meta=meta)

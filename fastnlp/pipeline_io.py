@@ -1,7 +1,8 @@
-"""Saving and loading whole pipelines: config.cfg, meta.json, vocab, tokenizer, components.
+"""Writing and reading a built pipeline: config.cfg, meta.json, vocab, tokenizer, components.
 
-A pipeline directory is self-describing: `load(path)` rebuilds the pipeline from its
-config.cfg and then reads every component's weights from its own subdirectory.
+A pipeline directory is self-describing: `fastnlp.load(path)` (loading.py) builds the
+pipeline from its config.cfg, then `pipeline_from_disk` reads every component's weights
+from its own subdirectory.
 """
 import os
 import shutil
@@ -9,7 +10,6 @@ import tempfile
 from pathlib import Path
 
 import srsly
-from thinc.api import Config
 
 from .about import __version__
 from .util import make_temp_dir
@@ -93,7 +93,7 @@ def pipeline_from_disk(nlp, path, *, exclude=()):
 
 def pipeline_to_bytes(nlp, *, exclude=()):
     data = {"config": nlp.config.to_str(), "meta": srsly.json_dumps(nlp.meta),
-            "strings": nlp.vocab.strings.to_bytes()}
+            "vocab": nlp.vocab.to_bytes()}
     if "tokenizer" not in exclude:
         data["tokenizer"] = nlp.tokenizer.to_bytes()
     for name, component in nlp.components:
@@ -105,7 +105,7 @@ def pipeline_to_bytes(nlp, *, exclude=()):
 def pipeline_from_bytes(nlp, data, *, exclude=()):
     msg = srsly.msgpack_loads(data)
     nlp.meta.update(srsly.json_loads(msg["meta"]))
-    nlp.vocab.strings.from_bytes(msg["strings"])
+    nlp.vocab.from_bytes(msg["vocab"])
     if "tokenizer" in msg and "tokenizer" not in exclude:
         nlp.tokenizer.from_bytes(msg["tokenizer"])
     for name, component in nlp.components:
@@ -120,70 +120,3 @@ def connect_all_listeners(nlp):
     for _, component in nlp.components:
         if hasattr(component, "connect_listeners"):
             component.connect_listeners(nlp)
-
-
-def load(name, *, disable=(), exclude=(), config=None):
-    """Load a pipeline: a directory saved with nlp.to_disk, or an installed package's name.
-
-    A path that exists is always read as a directory; otherwise `name` is imported as a
-    pipeline package (made by `fastnlp package`) and its own `load()` is called.
-    """
-    from .config import build_nlp, load_config
-    if not _is_path(name) and _import_package(name) is not None:
-        return _pipeline_package(name).load(disable=disable, exclude=exclude, config=config)
-    path = _find_pipeline(name)
-    cfg = load_config(path / CONFIG_FILE)
-    if config:
-        cfg = Config(cfg).merge(Config(config))
-    nlp = build_nlp(cfg, disable=disable, exclude=exclude, path=path / CONFIG_FILE)
-    return pipeline_from_disk(nlp, path, exclude=exclude)
-
-
-def get_package_path(name):
-    """The pipeline directory inside the installed pipeline package `name`."""
-    return Path(_pipeline_package(name).get_data_path())
-
-
-def _pipeline_package(name):
-    module = _import_package(name)
-    if module is None:
-        raise FileNotFoundError(f"No installed pipeline package named {name!r}")
-    if not (callable(getattr(module, "load", None)) and
-            callable(getattr(module, "get_data_path", None))):
-        raise FileNotFoundError(f"{name!r} is an installed module but not a pipeline "
-                                "package: it needs load() and get_data_path()")
-    return module
-
-
-def _is_path(name):
-    return not isinstance(name, str) or Path(name).exists()
-
-
-def _import_package(name):
-    """The module `name` if it is an installed top-level module, else None."""
-    import importlib
-    import importlib.util
-    if not (isinstance(name, str) and name.isidentifier()):
-        return None
-    try:
-        if importlib.util.find_spec(name) is None:
-            return None
-    except (ImportError, ValueError):   # e.g. __main__ run from a string has no spec
-        return None
-    return importlib.import_module(name)
-
-
-def _find_pipeline(name_or_path):
-    """The directory of a saved pipeline: `name_or_path` itself or an installed package's."""
-    path = Path(name_or_path)
-    if path.is_dir():
-        if not (path / CONFIG_FILE).exists():
-            raise FileNotFoundError(f"{path} is not a fastnlp pipeline: it has no {CONFIG_FILE}")
-        return path
-    if path.exists():
-        raise FileNotFoundError(f"{path} is a file, not a pipeline directory")
-    if _import_package(name_or_path) is not None:
-        return get_package_path(name_or_path)
-    raise FileNotFoundError(f"Can't find a pipeline {str(name_or_path)!r}: there is no directory "
-                            "and no installed package by that name; install the package with "
-                            "pip or pass the path of a saved pipeline")

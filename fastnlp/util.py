@@ -4,6 +4,9 @@ import os
 import tempfile
 from pathlib import Path
 
+from threadpoolctl import threadpool_limits
+
+from .errors import ConfigError
 
 BLAS_THREADS_ENV = "FASTNLP_BLAS_THREADS"
 
@@ -19,14 +22,12 @@ def blas_threads():
     try:
         return max(1, int(value))
     except ValueError:
-        from .config import ConfigError
         raise ConfigError(f"{BLAS_THREADS_ENV}={value!r} is not a number of threads") from None
 
 
 def limit_blas():
     """Limit BLAS to blas_threads() threads: in force at once, until the returned object
     is used as a context manager and exits (or its restore_original_limits is called)."""
-    from threadpoolctl import threadpool_limits
     return threadpool_limits(limits=blas_threads(), user_api="blas")
 
 

@@ -19,6 +19,7 @@ from .lexeme cimport Lexeme
 from .strings cimport hash_string, hash_utf8
 from .typedefs cimport flags_t, hash_t
 
+from .lang import get_lang_class
 from .lang import lex_attrs as _lex_attrs
 from .lang.lex_attrs import LEX_ATTRS
 from .symbols import SYMBOL_IDS, UNIVERSAL_POS
@@ -282,7 +283,6 @@ cdef class Vocab:
 
 
 def _unpickle_vocab(strings, lang, tag_map=None):
-    from .lang import get_lang_class
     try:
         getters = get_lang_class(lang).Defaults.lex_attr_getters if lang else None
     except ValueError:  # no language data for this code: the generic getters

@@ -8,7 +8,9 @@ import pytest
 from thinc.api import Config
 
 import fastnlp
-from fastnlp.config import ConfigError, build_nlp, load_config
+from fastnlp.config import load_config
+from fastnlp.errors import ConfigError
+from fastnlp.loading import build_nlp
 from fastnlp.registry import registry
 from fastnlp.training.train import import_code, prepare, train
 from train_data import TINY_CONFIG, make_corpus, write_config

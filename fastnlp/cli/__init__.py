@@ -8,7 +8,9 @@ from .evaluate import evaluate_cli
 from .info import info_cli
 from .init_config import init_config_cli
 from .package import package_cli
-from .train import CONTEXT as TRAIN_CONTEXT, train_cli
+from .ray_train import ray_app
+from .train import CONTEXT as TRAIN_CONTEXT
+from .train import train_cli
 
 app = typer.Typer(name="fastnlp", add_completion=False, no_args_is_help=True,
                   help="fastnlp: fast statistical NLP pipelines.")
@@ -29,7 +31,7 @@ init_app = typer.Typer(name="init", help="Create configs.", no_args_is_help=True
 init_app.command("config")(init_config_cli)
 app.add_typer(init_app, name="init")
 app.add_typer(benchmark_app, name="benchmark")
-from .ray_train import ray_app; app.add_typer(ray_app, name="ray")  # noqa: E402,E702
+app.add_typer(ray_app, name="ray")
 
 
 def main() -> None:

@@ -5,6 +5,8 @@ from contextlib import contextmanager
 
 import typer
 
+from ..errors import ConfigError
+
 
 def parse_overrides(args):
     """Split extra CLI words into positionals and `--section.key value` overrides."""
@@ -35,7 +37,6 @@ def parse_overrides(args):
 def training_config_and_overrides(args):
     """(config path, overrides) of a training command's extra words: `CONFIG` or
     `TRAIN DEV CONFIG` (the corpus paths become paths.train / paths.dev overrides)."""
-    from ..config import ConfigError
     positionals, overrides = parse_overrides(args)
     if len(positionals) == 3:
         overrides.setdefault("paths.train", positionals[0])

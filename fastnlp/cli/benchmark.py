@@ -14,6 +14,13 @@ from pathlib import Path
 
 import typer
 
+from ..errors import ConfigError, FastNLPError
+from ..loading import load
+from ..tokens.docbin import DocBin
+from ..util import blas_threads, limit_blas
+from ..vocab import Vocab
+from ._util import user_errors
+
 TEXT_PREFIX = "# text = "
 SENTS_PER_DOC = 10
 DEFAULT_BATCH_SIZE = 32
@@ -37,8 +44,6 @@ def read_texts(path, *, sents_per_doc=SENTS_PER_DOC, limit=0):
         texts = [" ".join(sents[i:i + sents_per_doc])
                  for i in range(0, len(sents), sents_per_doc)]
     elif path.suffix == ".spacy":
-        from ..tokens.docbin import DocBin
-        from ..vocab import Vocab
         texts = [doc.text for doc in DocBin().from_disk(path).get_docs(Vocab())]
     else:
         texts = [line.strip() for line in path.read_text(encoding="utf8").splitlines()]
@@ -208,11 +213,6 @@ def speed_cli(
                                       help="CoNLL-U sentences joined into one text"),
 ):
     """Words/sec of the tokenizer, each pipeline prefix and parallel runs; peak RSS."""
-    from ..config import ConfigError
-    from ..errors import FastNLPError
-    from ..pipeline_io import load
-    from ..util import blas_threads, limit_blas
-    from ._util import user_errors
     with user_errors(ConfigError, FastNLPError, FileNotFoundError, ValueError), \
             limit_blas():
         texts = read_texts(data, sents_per_doc=sents_per_doc, limit=limit)

@@ -4,14 +4,22 @@ Each output file is written to a temporary file in the output directory and
 renamed into place, so a failed conversion leaves no partial file behind.
 """
 from pathlib import Path
-from typing import Callable, Iterator, List, Optional, Tuple
+from typing import Callable, List, Tuple
 
 import typer
 
 from ..errors import ConversionError, FastNLPError, FormatError
+from ..language import blank
+from ..tokens.docbin import DocBin
+from ..training.converters import (
+    CONVERTERS,
+    SUFFIXES,
+    guess_converter,
+    read_records,
+    record_to_doc,
+)
 from ..util import write_atomic
-from ..training.converters import CONVERTERS, SUFFIXES, guess_converter, read_records, \
-    record_to_doc
+from ..vocab import Vocab
 
 AUTO = "auto"
 
@@ -22,8 +30,6 @@ def convert(input_path, output_dir, *, converter: str = AUTO, n_sents: int = 1,
 
     Returns (output path, number of docs) per file written.
     """
-    from ..tokens.docbin import DocBin
-    from ..vocab import Vocab
 
     input_path, output_dir = Path(input_path), Path(output_dir)
     if not input_path.exists():
@@ -82,7 +88,6 @@ def _lazy_tokenizer(lang: str) -> Callable:
     def tokenize(text: str):
         if "nlp" not in state:
             try:
-                from ..language import blank
                 state["nlp"] = blank(lang)
             except Exception as err:
                 raise ConversionError(f"no tokenizer for --lang {lang}: {err}") from None

@@ -5,6 +5,10 @@ from typing import Optional
 
 import typer
 
+from ..errors import ConfigError, FastNLPError
+from ..language import blank
+from ..training.corpus import Corpus
+from ..training.train import import_code, prepare
 from ._util import parse_overrides, user_errors
 
 # Labels seen fewer times than this in training are reported as low-data labels.
@@ -132,18 +136,13 @@ def debug_data_cli(
 
     `debug-data CONFIG --paths.train T --paths.dev D` or `debug-data LANG TRAIN DEV`.
     """
-    from ..config import ConfigError
-    from ..errors import FastNLPError
-    from ..training.train import import_code, prepare
 
     with user_errors(ConfigError, FastNLPError, FileNotFoundError):
         import_code(code)
         positionals, overrides = parse_overrides(ctx.args)
         if len(positionals) == 3:
-            import fastnlp
-            from ..training.corpus import Corpus
             lang, train_path, dev_path = positionals
-            nlp = fastnlp.blank(lang)
+            nlp = blank(lang)
             train_corpus, dev_corpus = Corpus(train_path), Corpus(dev_path)
         elif len(positionals) == 1:
             _, nlp, T, corpora = prepare(positionals[0], overrides)

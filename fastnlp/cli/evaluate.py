@@ -5,15 +5,16 @@ from typing import Optional
 import srsly
 import typer
 
+from ..errors import ConfigError, FastNLPError
+from ..gpu import GPUUnavailable, require_gpu
+from ..loading import load
+from ..training.corpus import Corpus
 from ._util import user_errors
 from .train import SCORE_FORMATS
 
 
 def evaluate(model, data_path, *, gold_preproc=False, use_gpu=-1):
     """Load a pipeline, run it on the corpus' texts and return spaCy-style scores."""
-    from ..gpu import require_gpu
-    from ..pipeline_io import load
-    from ..training.corpus import Corpus
     if use_gpu >= 0:
         require_gpu(use_gpu)
     nlp = load(model)
@@ -30,9 +31,6 @@ def evaluate_cli(
     gpu_id: int = typer.Option(-1, "--gpu-id", "-g", help="GPU id, or -1 for the CPU"),
 ):
     """Evaluate a pipeline: token, tag, parse, entity and sentence scores."""
-    from ..config import ConfigError
-    from ..errors import FastNLPError
-    from ..gpu import GPUUnavailable
     with user_errors(ConfigError, FastNLPError, GPUUnavailable, FileNotFoundError):
         scores = evaluate(model, data_path, gold_preproc=gold_preproc, use_gpu=gpu_id)
         for key, (title, kind) in SCORE_FORMATS.items():

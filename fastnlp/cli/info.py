@@ -4,20 +4,22 @@ from typing import Optional
 
 import typer
 
+from ..about import __version__
+from ..loading import find_pipeline
+from ..pipeline_io import META_FILE
+
 
 def info_cli(model: Optional[str] = typer.Argument(None, help="Pipeline directory")):
     """Print fastnlp's version and environment, or a saved pipeline's meta."""
     import srsly
     import thinc
 
-    from ..about import __version__
-    from ..pipeline_io import META_FILE, _find_pipeline
     if model is None:
         typer.echo(f"fastnlp   {__version__}\nthinc     {thinc.__version__}\n"
                    f"python    {platform.python_version()}\nplatform  {platform.platform()}")
         return
     try:
-        path = _find_pipeline(model)
+        path = find_pipeline(model)
     except FileNotFoundError as err:
         typer.secho(f"error: {err}", fg=typer.colors.RED, err=True)
         raise typer.Exit(1)

@@ -4,6 +4,8 @@ from pathlib import Path
 import typer
 from thinc.api import Config
 
+from ..errors import ConfigError
+from ..loading import fill_config
 from ._util import user_errors
 
 # The shared tok2vec every generated pipeline starts with, and each component's block.
@@ -71,7 +73,6 @@ SIZES = {"efficiency": {"WIDTH": 96, "DEPTH": 4}, "accuracy": {"WIDTH": 128, "DE
 
 def make_config(lang, pipeline, optimize="efficiency"):
     """The full config (every default filled in) for a pipeline of built-in components."""
-    from ..config import ConfigError, fill_config
     unknown = [name for name in pipeline if name not in COMPONENT_BLOCKS]
     if unknown:
         raise ConfigError(f"init config: no template for {', '.join(unknown)}; available: "
@@ -99,7 +100,6 @@ def init_config_cli(
                                  help="efficiency (smaller, faster) or accuracy"),
 ):
     """Write a complete config.cfg with every setting, ready for `fastnlp train`."""
-    from ..config import ConfigError
     with user_errors(ConfigError):
         names = [name.strip() for name in pipeline.split(",") if name.strip()]
         config = make_config(lang, names, optimize)

@@ -24,7 +24,10 @@ import srsly
 import typer
 
 from ..about import __version__
+from ..config import load_config
 from ..errors import FastNLPError
+from ..pipeline_io import CONFIG_FILE, META_FILE, replace_dir
+from ..util import make_temp_dir
 from ._util import user_errors
 
 DATA_DIR = "pipeline"
@@ -65,8 +68,6 @@ def package(model, output_dir, *, name=None, version=None, meta_path=None,
     Meta fields come from the pipeline's meta.json, then the JSON at `meta_path`, then
     `name` and `version`. `build` names the archives to write into its `dist/`.
     """
-    from ..pipeline_io import replace_dir
-    from ..util import make_temp_dir
     model = Path(model)
     meta = make_meta(read_model_meta(model), _read_meta_file(meta_path), name, version)
     package_name = full_name(meta)
@@ -91,8 +92,6 @@ def package(model, output_dir, *, name=None, version=None, meta_path=None,
 
 def read_model_meta(model):
     """The meta.json of the pipeline directory `model`, with its lang filled in."""
-    from ..config import load_config
-    from ..pipeline_io import CONFIG_FILE, META_FILE
     if not model.is_dir():
         raise PackageError(f"no pipeline directory at {model}")
     if not (model / CONFIG_FILE).exists():

@@ -4,6 +4,10 @@ from typing import Optional
 
 import typer
 
+from ..errors import ConfigError, FastNLPError
+from ..gpu import GPUUnavailable
+from ..training.loop import TrainingInterrupted
+from ..training.train import import_code, train
 from ._util import training_config_and_overrides, user_errors
 
 CONTEXT = {"allow_extra_args": True, "ignore_unknown_options": True}
@@ -33,11 +37,6 @@ def train_cli(
     `train CONFIG.cfg --paths.train TRAIN --paths.dev DEV --output DIR`; any other
     `--section.key value` overrides a config setting.
     """
-    from ..config import ConfigError
-    from ..errors import FastNLPError
-    from ..gpu import GPUUnavailable
-    from ..training.loop import TrainingInterrupted
-    from ..training.train import import_code, train
 
     with user_errors(ConfigError, FastNLPError, GPUUnavailable, FileNotFoundError):
         config_path, overrides = training_config_and_overrides(ctx.args)

@@ -6,14 +6,19 @@ Thinc's NumpyOps multiplies matrices with BLIS. Where BLIS finds no kernel for t
 most of a tagger's training time, so the architectures here put their layers on
 NumpyBlasOps, which hands gemm to numpy and makes dropout masks in float32 (the same
 masks as Thinc's, from the same random numbers, ~3x faster). Every other op is Thinc's.
-Set FASTNLP_GEMM=blis to keep Thinc's default. GPU (CuPy) ops are never touched.
+Which backend a pipeline's CPU layers use is the `[system] cpu_gemm` setting ("numpy" or
+"blis"), saved with the pipeline; the FASTNLP_GEMM environment variable overrides it, and
+the pipeline's config then records the override. GPU (CuPy) ops are never touched.
 """
 import os
 
 import numpy
 from thinc.api import Model, NumpyOps
 
-GEMM_ENV = "FASTNLP_GEMM"
+from ..errors import ConfigError
+
+CPU_GEMM_ENV = "FASTNLP_GEMM"
+CPU_GEMM_BACKENDS = ("numpy", "blis")
 
 
 class NumpyBlasOps(NumpyOps):
@@ -33,22 +38,26 @@ class NumpyBlasOps(NumpyOps):
         return mask
 
 
-_NUMPY_BLAS_OPS = NumpyBlasOps()
+_CPU_OPS = {"numpy": NumpyBlasOps(), "blis": NumpyOps()}
 
 
-def cpu_ops_for_gemm():
-    """The ops object the architectures move CPU layers to (None: leave them alone)."""
-    if os.environ.get(GEMM_ENV, "numpy").lower() == "blis":
-        return None
-    return _NUMPY_BLAS_OPS
+def resolve_cpu_gemm(configured):
+    """The CPU GEMM backend to use: FASTNLP_GEMM if set, else `configured`."""
+    override = os.environ.get(CPU_GEMM_ENV)
+    if override:
+        value, where = override.lower(), {"key": CPU_GEMM_ENV}
+    else:
+        value, where = configured, {"section": "system", "key": "cpu_gemm"}
+    if value not in CPU_GEMM_BACKENDS:
+        raise ConfigError(f"unknown CPU GEMM backend {value!r}; choose one of "
+                          f"{', '.join(CPU_GEMM_BACKENDS)}", **where)
+    return value
 
 
-def use_numpy_blas(model: Model) -> Model:
-    """Move every layer of `model` on Thinc's BLIS NumpyOps to NumpyBlasOps."""
-    ops = cpu_ops_for_gemm()
-    if ops is None:
-        return model
+def set_cpu_gemm(model: Model, backend: str) -> Model:
+    """Put every CPU (NumpyOps) layer of `model` on `backend`'s ops; returns the model."""
+    ops = _CPU_OPS[backend]
     for node in model.walk():
-        if type(node.ops) is NumpyOps and getattr(node.ops, "use_blis", False):
+        if isinstance(node.ops, NumpyOps) and node.ops is not ops:
             node.ops = ops
     return model

@@ -15,7 +15,6 @@ from thinc.api import Linear, Model, chain, list2array, zero_init
 from thinc.types import Floats2d
 
 from ..registry import register
-from .ops import use_numpy_blas
 
 # Feature slots per state: the parser's and NER's templates, without and with the extra
 # state tokens (extra_state_tokens = true).
@@ -73,7 +72,7 @@ def _build(tok2vec, n_slots, hidden_width, maxout_pieces, use_upper, nO, state_t
     model.set_ref("lower", lower)
     if use_upper:
         model.set_ref("upper", layers[2])
-    return use_numpy_blas(model)
+    return model
 
 
 def _lower_layer(n_slots, nI, nH, nP):

@@ -23,7 +23,6 @@ from thinc.types import Floats2d
 
 from ..registry import register
 from .layers import FeatureExtractor, HashEmbedMulti, StaticVectors, skip_empty
-from .ops import use_numpy_blas
 
 # Attribute i of a MultiHashEmbed is hashed with seed FIRST_ATTR_SEED + i (spaCy's choice,
 # so an id lands in the same rows as in a spaCy model with the same table sizes).
@@ -43,7 +42,7 @@ def build_tok2vec_model(embed: Model, encode: Model) -> Model[List, List[Floats2
         tok2vec.set_dim("nO", encode.get_dim("nO"))
     tok2vec.set_ref("embed", embed)
     tok2vec.set_ref("encode", encode)
-    return use_numpy_blas(tok2vec)
+    return tok2vec
 
 
 @register("architectures", "fastnlp.MultiHashEmbed.v1", "spacy.MultiHashEmbed.v2")
@@ -72,7 +71,7 @@ def MultiHashEmbed(
     # Every row is embedded alone (context 0), so long Docs are embedded in chunks.
     model = skip_empty(chain(embed, with_array(mix), ragged2list()), context=0)
     model.set_dim("nO", width)
-    return use_numpy_blas(model)
+    return model
 
 
 @register("architectures", "fastnlp.MaxoutWindowEncoder.v1", "spacy.MaxoutWindowEncoder.v2")
@@ -97,9 +96,7 @@ def MaxoutWindowEncoder(
     model = clone(residual(cnn), depth)
     model.set_dim("nO", width)
     receptive_field = window_size * depth
-    return use_numpy_blas(
-        skip_empty(with_array(model, pad=receptive_field), context=receptive_field)
-    )
+    return skip_empty(with_array(model, pad=receptive_field), context=receptive_field)
 
 
 def _hash_embed_cnn(

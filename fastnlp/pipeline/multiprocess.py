@@ -8,21 +8,20 @@ caller rebuilds the Docs in its own vocab, in input order.
 import multiprocessing
 import os
 
+from thinc.api import Config
+
 from ..tokens.docbin import DocBin
 from ..util import batched, limit_blas
 
 _WORKER_NLP = None
 
 
-def _init_worker(nlp_or_bytes, config_text):
+def _init_worker(nlp_or_bytes, config_text, language_class):
     global _WORKER_NLP
     # One BLAS thread per worker by default: N workers already use N cores.
     limit_blas()
     if isinstance(nlp_or_bytes, (bytes, bytearray)):
-        from thinc.api import Config
-
-        from ..config import build_nlp
-        nlp = build_nlp(Config().from_str(config_text))
+        nlp = language_class.from_config(Config().from_str(config_text))
         _WORKER_NLP = nlp.from_bytes(nlp_or_bytes)
     else:
         _WORKER_NLP = nlp_or_bytes
@@ -44,10 +43,10 @@ def pipe_in_processes(nlp, texts, *, batch_size, n_process, disable=()):
     methods = multiprocessing.get_all_start_methods()
     if "fork" in methods:
         context = multiprocessing.get_context("fork")
-        init_args = (nlp, None)
+        init_args = (nlp, None, None)
     else:
         context = multiprocessing.get_context("spawn")
-        init_args = (nlp.to_bytes(), nlp.config.to_str())
+        init_args = (nlp.to_bytes(), nlp.config.to_str(), type(nlp))
     jobs = (([t if isinstance(t, str) else t.text for t in batch], tuple(disable))
             for batch in batched(texts, batch_size))
     with context.Pool(n_process, initializer=_init_worker, initargs=init_args) as pool:

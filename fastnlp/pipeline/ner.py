@@ -1,8 +1,9 @@
 """EntityRecognizer: named entities from the BILUO transition system."""
 from thinc.api import Config
 
-from ..language import Language
+from ..factories import register_factory
 from ..registry import registry
+from ..scorer import DEFAULT_SCORERS
 from .tok2vec import DEFAULT_TOK2VEC_MODEL
 from .transition.biluo_moves import BiluoMoves
 from .transition_parser import TransitionParser
@@ -24,14 +25,13 @@ DEFAULT_NER_MODEL["tok2vec"] = DEFAULT_TOK2VEC_MODEL
 def make_ner_scorer():
     """Entity P/R/F overall and per label; gold entities the tokenization cannot express
     are left out."""
-    from ..scorer import DEFAULT_SCORERS
     return DEFAULT_SCORERS["ner"]
 
 
 registry.scorers.register("spacy.ner_scorer.v1", func=make_ner_scorer)
 
 
-@Language.factory(
+@register_factory(
     "ner",
     default_config={"model": DEFAULT_NER_MODEL, "moves": None,
                     "update_with_oracle_cut_size": 100, "incorrect_spans_key": None,

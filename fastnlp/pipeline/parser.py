@@ -1,8 +1,9 @@
 """DependencyParser: heads, labels and sentence boundaries from the arc-eager system."""
 from thinc.api import Config
 
-from ..language import Language
+from ..factories import register_factory
 from ..registry import registry
+from ..scorer import DEFAULT_SCORERS
 from .tok2vec import DEFAULT_TOK2VEC_MODEL
 from .transition.arc_eager import ArcEager
 from .transition_parser import TransitionParser
@@ -24,14 +25,13 @@ DEFAULT_PARSER_MODEL["tok2vec"] = DEFAULT_TOK2VEC_MODEL
 def make_parser_scorer():
     """UAS/LAS as spaCy's parser scorer computes them (punctuation left out) and
     sentence boundaries."""
-    from ..scorer import DEFAULT_SCORERS
     return DEFAULT_SCORERS["parser"]
 
 
 registry.scorers.register("spacy.parser_scorer.v1", func=make_parser_scorer)
 
 
-@Language.factory(
+@register_factory(
     "parser",
     default_config={"model": DEFAULT_PARSER_MODEL, "moves": None,
                     "update_with_oracle_cut_size": 100, "learn_tokens": False,

@@ -3,9 +3,9 @@ import numpy
 from thinc.api import Config, SequenceCategoricalCrossentropy, Softmax_v2, chain, with_array
 
 from .. import attrs
-from ..language import Language
-from ..ml.ops import use_numpy_blas
+from ..factories import register_factory
 from ..registry import register, registry
+from ..scorer import Scorer
 from ..symbols import SYMBOL_IDS
 from .tok2vec import DEFAULT_TOK2VEC_MODEL
 from .trainable import TrainablePipe
@@ -29,13 +29,11 @@ def build_tagger_model(tok2vec, nO=None, normalize: bool = False):
     model = chain(tok2vec, with_array(output))
     model.set_ref("tok2vec", tok2vec)
     model.set_ref("output_layer", output)
-    return use_numpy_blas(model)
+    return model
 
 
 @registry.scorers("fastnlp.tagger_scorer.v1")
 def make_tagger_scorer():
-    from ..scorer import Scorer
-
     def score(examples, **kwargs):
         return {**Scorer.score_token_attr(examples, "tag", **kwargs),
                 **Scorer.score_token_attr(examples, "pos", **kwargs)}
@@ -45,7 +43,7 @@ def make_tagger_scorer():
 registry.scorers.register("spacy.tagger_scorer.v1", func=make_tagger_scorer)
 
 
-@Language.factory(
+@register_factory(
     "tagger",
     default_config={"model": DEFAULT_TAGGER_MODEL, "overwrite": False,
                     "scorer": {"@scorers": "fastnlp.tagger_scorer.v1"}, "neg_prefix": "!",

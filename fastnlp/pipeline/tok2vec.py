@@ -1,7 +1,7 @@
 """Tok2Vec: one shared token-to-vector model whose output several components listen to."""
 from thinc.api import Config, Model, set_dropout_rate
 
-from ..language import Language
+from ..factories import register_factory
 from ..registry import register
 from .trainable import TrainablePipe
 
@@ -20,7 +20,7 @@ subword_features = true
 """)["model"]
 
 
-@Language.factory("tok2vec", default_config={"model": DEFAULT_TOK2VEC_MODEL})
+@register_factory("tok2vec", default_config={"model": DEFAULT_TOK2VEC_MODEL})
 def make_tok2vec(nlp, name, model):
     return Tok2Vec(nlp.vocab, model, name)
 
@@ -36,25 +36,60 @@ def build_tok2vec_listener(width: int, upstream: str = "*"):
                  attrs={"upstream_name": upstream, "batch": None})
 
 
-def _batch_key(docs):
-    return tuple(id(doc) for doc in docs)
+class ListenerError(ValueError):
+    """A listener in training could not get its upstream component's vectors."""
 
 
 def _listener_forward(model, docs, is_train):
     batch = model.attrs["batch"]
-    if is_train and batch is not None and batch[0] == _batch_key(docs):
-        _, outputs, accumulate = batch
-        return outputs, accumulate
-    # Docs the upstream component has not seen (while shapes are inferred at
-    # initialization) get zeros of the right shape.
-    width = model.get_dim("nO")
-    outputs = [doc.tensor if doc.tensor is not None else model.ops.alloc2f(len(doc), width)
-               for doc in docs]
+    if is_train and batch is not None:
+        return batch.select(docs, model.attrs["upstream_name"])
+    if is_train:
+        # The upstream component ran no update on this batch (frozen or excluded): its
+        # vectors can only come from the docs, which it annotated if it is annotating.
+        for doc in docs:
+            if doc.tensor is None or (len(doc) and doc.tensor.size == 0):
+                raise ListenerError(
+                    f"a listener of '{model.attrs['upstream_name']}' has no vectors to "
+                    "train on: that component is not updated in this step (frozen or "
+                    "excluded); add it to [training] annotating_components so it annotates "
+                    "the docs first")
+        outputs = [doc.tensor for doc in docs]
+    else:
+        # Docs the upstream component has not seen (while shapes are inferred at
+        # initialization) get zeros of the right shape.
+        width = model.get_dim("nO")
+        outputs = [doc.tensor if doc.tensor is not None else model.ops.alloc2f(len(doc), width)
+                   for doc in docs]
 
     def backprop_nothing(d_outputs):
         return []
 
     return outputs, backprop_nothing
+
+
+class _UpstreamBatch:
+    """The vectors an upstream Tok2Vec computed for one batch, handed to its listeners;
+    a listener may take any subset of the batch's docs (components skip empty docs)."""
+
+    def __init__(self, docs, outputs, accumulate):
+        self.rows = {id(doc): i for i, doc in enumerate(docs)}
+        self.outputs = outputs
+        self.accumulate = accumulate
+
+    def select(self, docs, upstream_name):
+        try:
+            rows = [self.rows[id(doc)] for doc in docs]
+        except KeyError:
+            raise ListenerError(f"a listener of '{upstream_name}' was given docs that "
+                                "component did not embed in this update") from None
+        outputs = [self.outputs[i] for i in rows]
+
+        def backprop(d_outputs):
+            self.accumulate(rows, d_outputs)
+            return []
+
+        return outputs, backprop
 
 
 def find_listeners(model):
@@ -114,16 +149,15 @@ class Tok2Vec(TrainablePipe):
         tokvecs, backprop = self.model.begin_update(docs)
         d_tokvecs = [self.model.ops.alloc2f(*t.shape) for t in tokvecs]
 
-        def accumulate(d_outputs):
-            for total, d in zip(d_tokvecs, d_outputs):
-                total += d
+        def accumulate(rows, d_outputs):
+            for row, d in zip(rows, d_outputs):
+                d_tokvecs[row] += d
                 losses[self.name] += float((d ** 2).sum())
-            return []
 
         self._pending = (backprop, d_tokvecs)
-        key = _batch_key(docs)
+        batch = _UpstreamBatch(docs, tokvecs, accumulate)
         for listener in self.listeners:
-            listener.attrs["batch"] = (key, tokvecs, accumulate)
+            listener.attrs["batch"] = batch
         self.set_annotations(docs, tokvecs)
         return losses
 

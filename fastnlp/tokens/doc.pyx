@@ -4,6 +4,8 @@ cimport numpy as np
 from libc.string cimport memset
 from libc.stdint cimport int64_t, uint32_t
 
+from pathlib import Path
+
 import numpy
 
 from ..attrs cimport *
@@ -11,9 +13,11 @@ from ..lexeme cimport lex_check_flag
 from ..parts_of_speech cimport univ_pos_t
 from .token cimport Token, token_get_attr
 
-from .. import attrs as attrs_module
-from .errors import E
+import fastnlp.attrs as attrs_module
+from ..lang import get_syntax_iterator
 from ..symbols import EMPTY_MORPH, SYMBOL_IDS, UNIVERSAL_POS
+from .doc_io import doc_from_bytes, doc_to_bytes, doc_to_json
+from .errors import E
 from .morph import MorphAnalysis, normalize_feats
 from .span import Span
 
@@ -474,7 +478,6 @@ cdef class Doc:
     @property
     def noun_chunks(self):
         """Base noun phrases, from the language's syntax iterator over the parse."""
-        from ..lang import get_syntax_iterator
         iterator = get_syntax_iterator(self.vocab.lang)
         if iterator is None:
             raise ValueError(E.no_noun_chunks.format(lang=self.vocab.lang))
@@ -519,23 +522,18 @@ cdef class Doc:
     # Serialization ----------------------------------------------------------
 
     def to_bytes(self, *, exclude=tuple()):
-        from .doc_io import doc_to_bytes
         return doc_to_bytes(self, exclude=exclude)
 
     def from_bytes(self, bytes_data, *, exclude=tuple()):
-        from .doc_io import doc_from_bytes
         return doc_from_bytes(self, bytes_data, exclude=exclude)
 
     def to_disk(self, path):
-        from pathlib import Path
         Path(path).write_bytes(self.to_bytes())
 
     def from_disk(self, path):
-        from pathlib import Path
         return self.from_bytes(Path(path).read_bytes())
 
     def to_json(self):
-        from .doc_io import doc_to_json
         return doc_to_json(self)
 
 

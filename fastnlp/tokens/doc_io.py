@@ -3,7 +3,6 @@ import numpy
 import srsly
 
 from .. import attrs
-from .doc import Doc
 from .errors import E
 
 # Columns saved per token; ORTH first so the words can be rebuilt before the rest.
@@ -75,7 +74,7 @@ def span_as_doc(span):
     spaces = [bool(t.whitespace_) for t in span]
     if spaces:
         spaces[-1] = False
-    new = Doc(doc.vocab, words=words, spaces=spaces)
+    new = type(doc)(doc.vocab, words=words, spaces=spaces)
     new.from_array(columns, array)
     new.cats = dict(doc.cats)
     return new

@@ -28,6 +28,7 @@ from .. import attrs as attr_ids
 from ..errors import DocBinError, Messages
 from .doc import Doc
 from .docbin_kernels import doc_from_orths
+from .span import Span
 
 ALL_ATTRS = ("ORTH", "NORM", "TAG", "HEAD", "DEP", "ENT_IOB", "ENT_TYPE", "ENT_KB_ID",
              "ENT_ID", "LEMMA", "MORPH", "POS", "SENT_START")
@@ -253,8 +254,6 @@ def _span_groups_to_bytes(doc, strings: set) -> bytes:
 
 def _span_groups_from_bytes(doc, data: bytes) -> None:
     """Fill doc.spans from spaCy's SpanGroups bytes (either of its two layouts)."""
-    from .span import Span
-
     if not data or data == EMPTY_SPAN_GROUPS:
         return
     msg = srsly.msgpack_loads(data)

@@ -2,6 +2,7 @@
 """Span: a view of a slice of a Doc."""
 import numpy
 
+from .doc_io import span_as_doc
 from .errors import E
 
 
@@ -160,5 +161,4 @@ cdef class Span:
 
     def as_doc(self):
         """A new Doc holding a copy of this span's tokens and annotations."""
-        from .doc_io import span_as_doc
         return span_as_doc(self)

@@ -5,7 +5,8 @@ from pathlib import Path
 
 from thinc.api import Config, NumpyOps, get_current_ops
 
-from ..config import ConfigError, build_nlp, fill_config, load_config, resolve_training
+from ..config import ConfigError, load_config, resolve_training
+from ..loading import build_nlp, fill_config
 from ..pipeline_io import pipeline_from_disk
 from ..util import limit_blas
 from .loop import LAST_DIR, set_seed, train_loop

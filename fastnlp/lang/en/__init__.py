@@ -2,6 +2,7 @@
 from ...language import Language
 from .lex_attrs import LEX_ATTRS
 from .stop_words import STOP_WORDS
+from .tokenizer_config import make_english_tokenizer
 
 
 class English(Language):
@@ -13,7 +14,6 @@ class English(Language):
 
         @staticmethod
         def create_tokenizer(vocab):
-            from .tokenizer_config import make_english_tokenizer
             return make_english_tokenizer(vocab)
 
 

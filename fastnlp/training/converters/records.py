@@ -7,6 +7,8 @@ turned into a `Doc` in one place (`record_to_doc`).
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
+from ...tokens import Doc, Span
+
 Span3 = Tuple[int, int, str]  # (start token, end token exclusive, label)
 
 
@@ -140,8 +142,6 @@ def group_records(records, n: int):
 
 def record_to_doc(vocab, rec: DocRecord):
     """Build a `fastnlp.tokens.Doc` from a record (heads, if given, define the sentences)."""
-    from ...tokens import Doc, Span
-
     sent_starts = rec.sent_starts if rec.heads is None else None
     doc = Doc(vocab, words=rec.words, spaces=rec.spaces, tags=rec.tags, pos=rec.pos,
               morphs=rec.morphs, lemmas=rec.lemmas, heads=rec.heads, deps=rec.deps,

@@ -1,0 +1,42 @@
+"""Component factories: the function that builds each component, with its declared
+defaults and score weights.
+
+The home of factory metadata, below components and `Language`: built-in components
+register here when their module is imported, `Language.factory` registers user
+components here, and `Language.add_pipe` and the config checks read it.
+"""
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, Optional
+
+from .registry import registry
+
+
+@dataclass
+class FactoryMeta:
+    """What a component factory declares: its defaults and the scores it reports."""
+
+    name: str
+    func: Callable
+    default_config: Dict[str, Any]
+    default_score_weights: Dict[str, Optional[float]] = field(default_factory=dict)
+
+
+FACTORIES: Dict[str, FactoryMeta] = {}
+
+
+def register_factory(name, *, default_config=None, default_score_weights=None):
+    """Decorator registering a component factory `func(nlp, name, **config)`."""
+    def decorate(func):
+        FACTORIES[name] = FactoryMeta(name, func, dict(default_config or {}),
+                                      dict(default_score_weights or {}))
+        registry.factories.register(name, func=func)
+        return func
+    return decorate
+
+
+def get_factory_meta(name):
+    """The metadata of factory `name`; a ValueError naming the registered ones if unknown."""
+    if name not in FACTORIES:
+        raise ValueError(f"Unknown component factory {name!r}; available: "
+                         f"{', '.join(sorted(FACTORIES)) or 'none'}")
+    return FACTORIES[name]

@@ -213,7 +213,26 @@ def check_config(config, *, path=None):
             except ValueError as err:
                 raise ConfigError(str(err), path=path, section=f"components.{name}",
                                   key="factory") from None
+    _check_training_components(config, path)
     _check_references(config, path, [])
+
+
+def _check_training_components(config, path):
+    """[training] frozen_components and annotating_components name enabled components."""
+    nlp = config.get("nlp", {})
+    pipeline, disabled = list(nlp.get("pipeline", [])), set(nlp.get("disabled", []))
+    for key in ("frozen_components", "annotating_components"):
+        names = config.get("training", {}).get(key) or []
+        if not isinstance(names, list):
+            continue  # the type check of resolve_training names it
+        for name in names:
+            if name not in pipeline:
+                raise ConfigError(f"no component {name!r} in the pipeline "
+                                  f"({', '.join(pipeline) or 'empty'})", path=path,
+                                  section="training", key=key)
+            if name in disabled:
+                raise ConfigError(f"component {name!r} is disabled, so it cannot be "
+                                  f"listed here", path=path, section="training", key=key)
 
 
 def _check_references(node, path, trail):

@@ -347,6 +347,10 @@ BAD_CONFIGS = [
     ("[corpora]\n", "[corpra]\n", "corpora.train", None, "not defined"),
     ('@readers = "fastnlp.Corpus.v1"', '@reader = "fastnlp.Corpus.v1"', "corpora.train",
      "@reader", "unknown registry"),
+    ("max_steps = 8", 'max_steps = 8\nannotating_components = ["tok2vecc"]', "training",
+     "annotating_components", "no component 'tok2vecc'"),
+    ("max_steps = 8", 'max_steps = 8\nfrozen_components = ["ner"]', "training",
+     "frozen_components", "no component 'ner'"),
 ]
 
 

@@ -42,18 +42,19 @@ class ListenerError(ValueError):
 
 def _listener_forward(model, docs, is_train):
     batch = model.attrs["batch"]
+    upstream = model.attrs["upstream_name"]
+    upstream = "its tok2vec component" if upstream == "*" else f"'{upstream}'"
     if is_train and batch is not None:
-        return batch.select(docs, model.attrs["upstream_name"])
+        return batch.select(docs, upstream)
     if is_train:
         # The upstream component ran no update on this batch (frozen or excluded): its
         # vectors can only come from the docs, which it annotated if it is annotating.
         for doc in docs:
             if doc.tensor is None or (len(doc) and doc.tensor.size == 0):
                 raise ListenerError(
-                    f"a listener of '{model.attrs['upstream_name']}' has no vectors to "
-                    "train on: that component is not updated in this step (frozen or "
-                    "excluded); add it to [training] annotating_components so it annotates "
-                    "the docs first")
+                    f"a listener of {upstream} has no vectors to train on: that component "
+                    "is not updated in this step (frozen or excluded); add it to [training] "
+                    "annotating_components so it annotates the docs first")
         outputs = [doc.tensor for doc in docs]
     else:
         # Docs the upstream component has not seen (while shapes are inferred at
@@ -81,7 +82,7 @@ class _UpstreamBatch:
         try:
             rows = [self.rows[id(doc)] for doc in docs]
         except KeyError:
-            raise ListenerError(f"a listener of '{upstream_name}' was given docs that "
+            raise ListenerError(f"a listener of {upstream_name} was given docs that "
                                 "component did not embed in this update") from None
         outputs = [self.outputs[i] for i in rows]
 

@@ -13,11 +13,12 @@ the driver adds them up and sends the sum back, and every worker applies the sam
 optimizer step to it. The replicas stay identical, and with dropout 0 the run matches
 single-process training on the same config up to float rounding.
 
-Worker 0 also evaluates on the dev set every `eval_frequency` steps and writes
-`model-best` and `model-last` (with `training-state/`) exactly as `fastnlp train` does:
-the same code in `loop.py`. A worker that dies, raises, or does not answer within the
-step timeout stops the run with WorkerFailed naming it; the other workers are killed and
-the last checkpoint worker 0 wrote is kept.
+Every worker drives its replica with a `loop.TrainingRun`, the object `fastnlp train`'s
+loop drives: worker 0 evaluates on the dev set every `eval_frequency` steps and writes
+`model-best` and `model-last` (with `training-state/`) with the same methods. A worker
+that dies, raises, or does not answer within the step timeout stops the run with
+WorkerFailed naming it; the other workers are killed and the last checkpoint worker 0
+wrote is kept.
 """
 import io
 import os
@@ -31,6 +32,10 @@ from urllib.parse import urlsplit
 import numpy
 
 from ..config import ConfigError
+from ..util import limit_blas
+from .checkpoint import STATE_DIR
+from .loop import BEST_DIR, LAST_DIR, TrainingRun, count_words
+from .train import corpus_at, import_code, initialize_or_resume, prepare
 
 INSTALL_HINT = "install the ray extra: pip install fastnlp[ray]"
 DEFAULT_STEP_TIMEOUT = 600.0
@@ -141,53 +146,35 @@ def connect(ray, address, n_workers):
 
 
 class Replica:
-    """One worker: a pipeline replica, its optimizer and its view of the batch stream."""
+    """One worker: a pipeline replica and its TrainingRun, fed its shard of each batch.
+
+    Ray sends the class by reference (module and name): each worker imports this module,
+    and so the package modules it imports at the top; Ray itself is imported only inside
+    functions, and this module imports without it.
+    """
 
     def __init__(self, rank, n_workers, config_path, overrides, code, output_path,
                  resume=None):
-        from ..pipeline_io import pipeline_from_disk
-        from ..util import limit_blas
-        from .checkpoint import TrainingState, load_state
-        from .loop import LAST_DIR, _batch_stream, score_weights
-        from .train import _dotted, import_code, prepare
-
         # Actors live as long as the run: the limit stays in force for all their calls.
         self._blas = limit_blas()
         import_code(code)
         self.rank = rank
         self.n_workers = n_workers
-        self.output_path = Path(output_path) if output_path is not None else None
         _, nlp, T, corpora = prepare(Path(config_path), overrides)
         self.nlp = nlp
-        self.T = T
-        self.train_corpus = _dotted(corpora, T["train_corpus"], "train_corpus", config_path)
-        self.dev_corpus = _dotted(corpora, T["dev_corpus"], "dev_corpus", config_path)
-        self.optimizer = T["optimizer"]
-        if resume is not None:
-            # Every worker reads the checkpoint: weights, optimizer moments, stream position.
-            pipeline_from_disk(nlp, Path(resume) / LAST_DIR)
-            nlp.resume_training(sgd=self.optimizer)
-            self.state = load_state(resume, nlp, self.optimizer)
-            self.state.max_epochs = T["max_epochs"]
-        else:
-            nlp.initialize(lambda: self.train_corpus(nlp), sgd=self.optimizer)
-            self.state = TrainingState(seed=T["seed"], max_epochs=T["max_epochs"])
-        self.frozen = set(T["frozen_components"])
-        self.weights = score_weights(nlp, T["score_weights"])
-        self.batches = _batch_stream(nlp, self.train_corpus, T["batcher"], self.state)
+        train_corpus = corpus_at(corpora, T["train_corpus"], "train_corpus", config_path)
+        dev_corpus = corpus_at(corpora, T["dev_corpus"], "dev_corpus", config_path)
+        # Every worker reads a checkpoint: weights, optimizer moments, stream position.
+        initialize_or_resume(nlp, T, train_corpus, resume)
+        self.run = TrainingRun(nlp, T, train_corpus, dev_corpus, output_path,
+                               resume_from=resume)
         self.log = io.StringIO()
-        self.log_step = self.finalize = None
         self._index_params()
-
-    def _trained(self):
-        return [(name, component) for name, component in self.nlp.pipeline
-                if name not in self.frozen and getattr(component, "is_trainable", False)
-                and hasattr(component, "finish_update")]
 
     def _index_params(self):
         """Every trained parameter, in an order all replicas share."""
         self.params = []
-        for _, component in self._trained():
+        for _, component in self.run.trained_components():
             for node in component.model.walk():
                 for param in node.param_names:
                     self.params.append((node, param))
@@ -204,10 +191,7 @@ class Replica:
 
     def start_logging(self):
         """Set up worker 0's logger; returns the table header it printed."""
-        self.log_step, self.finalize = self.T["logger"](
-            self.nlp, self.log, self.log, on_gpu=False,
-            score_keys=[k for k, w in self.weights.items() if w is not None],
-            eval_frequency=self.T["eval_frequency"])
+        self.run.start_logging(self.log, self.log, on_gpu=False)
         return self._drain()
 
     def _drain(self):
@@ -224,56 +208,39 @@ class Replica:
         Returns None at the end of the stream (max_epochs), else the gradients by
         parameter index, the shard's losses and its number of words.
         """
-        drawn = next(self.batches, None)
-        if drawn is None:
+        batch = self.run.next_batch()
+        if batch is None:
             return None
-        epoch, batch = drawn
-        self.state.epoch = epoch
         shard = batch[self.rank::self.n_workers]
         losses = {}
-        n_sub = max(1, int(self.T["accumulate_gradient"]))
-        sub_size = max(1, (len(shard) + n_sub - 1) // n_sub)
-        for start in range(0, len(shard), sub_size):
-            self.nlp.update(shard[start:start + sub_size], drop=self.T["dropout"], sgd=False,
-                            losses=losses, exclude=list(self.frozen))
+        self.run.compute_gradients(shard, losses)
         grads = {}
         for i, (node, param) in enumerate(self.params):
             if node.has_grad(param):
                 grads[i] = pack_gradient(node.get_grad(param))
-        return {"grads": grads, "losses": losses, "epoch": epoch,
-                "words": sum(len(eg.predicted) for eg in shard)}
+        return {"grads": grads, "losses": losses, "epoch": self.run.state.epoch,
+                "words": count_words(shard)}
 
     def apply(self, grads, losses, words):
         """Apply the summed gradients, as every replica does; worker 0 also evaluates."""
-        from .loop import _done, _evaluate_and_save
         for i, packed in grads.items():
             node, param = self.params[i]
             if not node.has_grad(param):
                 node.set_grad(param, node.ops.alloc(node.get_param(param).shape,
                                                     dtype="float32"))
             unpack_gradient(packed, node.get_grad(param))
-        for _, component in self._trained():
-            component.finish_update(self.optimizer)
-        self.optimizer.step_schedules()
-        state = self.state
-        state.step += 1
-        state.words_seen += words
-        T = self.T
-        if T["before_update"] is not None:
-            T["before_update"](self.nlp, {"step": state.step, "epoch": state.epoch})
-        stop = _done(state, T)
-        eval_seconds = 0.0
+        run = self.run
         if self.rank == 0:
             for name, value in losses.items():
-                state.losses[name] = state.losses.get(name, 0.0) + value
-            self.log_step(None)
-            if state.step % T["eval_frequency"] == 0:
-                start = time.perf_counter()
-                _evaluate_and_save(self.nlp, self.dev_corpus, self.optimizer, self.weights,
-                                   state, self.output_path, self.log_step, T)
-                eval_seconds = time.perf_counter() - start
-                if T["patience"] and state.step - state.best_step >= T["patience"]:
-                    stop = True
+                run.state.losses[name] = run.state.losses.get(name, 0.0) + value
+        run.apply_gradients(words)
+        stop = run.reached_max_steps()
+        eval_seconds = 0.0
+        if self.rank == 0 and run.evaluation_due():
+            start = time.perf_counter()
+            run.evaluate_and_save()
+            eval_seconds = time.perf_counter() - start
+            stop = stop or run.out_of_patience()
         return {"stop": stop, "log": self._drain() if self.rank == 0 else "",
                 "eval_seconds": eval_seconds}
 
@@ -285,12 +252,10 @@ class Replica:
 
     def finish(self):
         """Worker 0: the last evaluation and save, as `fastnlp train` ends."""
-        from .loop import _evaluate_and_save
-        state = self.state
-        if state.step % self.T["eval_frequency"] != 0 or state.best_step < 0:
-            _evaluate_and_save(self.nlp, self.dev_corpus, self.optimizer, self.weights,
-                               state, self.output_path, self.log_step, self.T)
-        self.finalize()
+        run = self.run
+        run.evaluate_last_step()
+        run.finalize()
+        state = run.state
         return {"log": self._drain(), "step": state.step, "epoch": state.epoch,
                 "best_score": state.best_score, "best_step": state.best_step,
                 "history": list(state.history), "finished": state.finished}
@@ -391,7 +356,6 @@ def ray_train(config_path, output_path=None, *, overrides=None, n_workers=2, add
     if n_workers < 1:
         raise ConfigError(f"--n-workers must be at least 1, got {n_workers}")
     ray = import_ray()
-    from .train import import_code, prepare
     # Check the config and corpora here, before any worker starts.
     import_code(code)
     _, nlp, _, _ = prepare(Path(config_path), overrides)
@@ -399,8 +363,8 @@ def ray_train(config_path, output_path=None, *, overrides=None, n_workers=2, add
     del nlp
     if resume is not None:
         resume = Path(resume).resolve()
-        if not (resume / "model-last" / "training-state").exists():
-            raise ConfigError(f"--resume {resume}: no model-last checkpoint there")
+        if not (resume / LAST_DIR / STATE_DIR).exists():
+            raise ConfigError(f"--resume {resume}: no {LAST_DIR} checkpoint there")
         output_path = output_path or resume
     if output_path is not None:
         output_path = Path(output_path).resolve()
@@ -460,13 +424,13 @@ def ray_train(config_path, output_path=None, *, overrides=None, n_workers=2, add
         stdout.write(f"Trained {summary['step']} steps on {n_workers} Ray workers: "
                      f"{wps:.0f} words/sec\n")
         if output_path is not None:
-            stdout.write(f"Saved pipeline to {output_path / 'model-last'} (best: "
-                         f"{output_path / 'model-best'})\n")
+            stdout.write(f"Saved pipeline to {output_path / LAST_DIR} (best: "
+                         f"{output_path / BEST_DIR})\n")
         return summary
     except (WorkerFailed, KeyboardInterrupt) as err:
-        if output_path is not None and (output_path / "model-last").exists():
+        if output_path is not None and (output_path / LAST_DIR).exists():
             how = "Interrupted" if isinstance(err, KeyboardInterrupt) else "The run stopped"
-            stderr.write(f"\n{how}; the last checkpoint in {output_path / 'model-last'} "
+            stderr.write(f"\n{how}; the last checkpoint in {output_path / LAST_DIR} "
                          "is kept.\n")
         raise
     finally:

@@ -11,6 +11,7 @@ from ..pipeline_io import pipeline_from_disk
 from ..util import limit_blas
 from .loop import LAST_DIR, set_seed, train_loop
 
+
 def import_code(path):
     """Import a user's Python file so the functions it registers are known."""
     if path is None:
@@ -78,17 +79,14 @@ def train(config_path, output_path=None, *, overrides=None, use_gpu=-1, resume=N
 
 def _train(config_path, output_path, *, overrides, use_gpu, resume, stdout, stderr):
     filled, nlp, T, corpora = prepare(config_path, overrides, use_gpu=use_gpu)
-    train_corpus = _dotted(corpora, T["train_corpus"], "train_corpus", config_path)
-    dev_corpus = _dotted(corpora, T["dev_corpus"], "dev_corpus", config_path)
+    train_corpus = corpus_at(corpora, T["train_corpus"], "train_corpus", config_path)
+    dev_corpus = corpus_at(corpora, T["dev_corpus"], "dev_corpus", config_path)
     if resume is not None:
         resume = Path(resume)
         if not (resume / LAST_DIR).exists():
             raise ConfigError(f"--resume {resume}: no {LAST_DIR} checkpoint there")
-        pipeline_from_disk(nlp, resume / LAST_DIR)
-        nlp.resume_training(sgd=T["optimizer"])
         output_path = output_path or resume
-    else:
-        nlp.initialize(lambda: train_corpus(nlp), sgd=T["optimizer"])
+    initialize_or_resume(nlp, T, train_corpus, resume)
     if output_path is not None:
         Path(output_path).mkdir(parents=True, exist_ok=True)
     on_gpu = not isinstance(get_current_ops(), NumpyOps)
@@ -102,8 +100,21 @@ def _train(config_path, output_path, *, overrides, use_gpu, resume, stdout, stde
     return nlp, state
 
 
-def _dotted(root, dotted, setting, config_path):
-    node = root
+def initialize_or_resume(nlp, T, train_corpus, resume=None):
+    """Make the weights and T's optimizer ready to train: loaded from `resume`'s
+    model-last when given (its training state is TrainingRun's to load), else
+    initialized on the training corpus."""
+    if resume is not None:
+        pipeline_from_disk(nlp, Path(resume) / LAST_DIR)
+        nlp.resume_training(sgd=T["optimizer"])
+    else:
+        nlp.initialize(lambda: train_corpus(nlp), sgd=T["optimizer"])
+
+
+def corpus_at(corpora, dotted, setting, config_path=None):
+    """The corpus reader that `dotted` ([training] train_corpus/dev_corpus, e.g.
+    "corpora.train") names in the resolved [corpora]; a ConfigError names `setting`."""
+    node = corpora
     parts = dotted.split(".")
     if parts[0] == "corpora":
         parts = parts[1:]

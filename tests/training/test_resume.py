@@ -1,9 +1,11 @@
 """Interrupted runs (SIGTERM, a crash) keep their checkpoint and resume to the same result."""
 import os
 import pickle
+import queue
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -13,20 +15,25 @@ import srsly
 from fastnlp.training.train import import_code, train
 from train_data import REPO, TINY_CONFIG, make_corpus, write_config
 
-# Registered in a --code file: a before_update callback that is slow enough for a signal
-# to arrive mid-run, and that can crash at a given step.
+# Registered in a --code file: a before_update callback that can crash at a given step,
+# or pause there: it says so on stdout and waits for a line on stdin, so that a test
+# can signal the run at a known step.
 CODE = '''
-import time
+import sys
 import fastnlp
 
 @fastnlp.registry.callbacks("test.steps.v1")
-def make_steps(delay: float, crash_at: int):
+def make_steps(crash_at: int, pause_at: int):
     def before_update(nlp, info):
         if crash_at and info["step"] == crash_at:
             raise RuntimeError(f"crash at step {crash_at}")
-        time.sleep(delay)
+        if pause_at and info["step"] == pause_at:
+            print(f"paused at step {pause_at}", flush=True)
+            sys.stdin.readline()
     return before_update
 '''
+# Seconds a subprocess may take to reach an event or to end: only a guard against hangs.
+DEADLINE = 300.0
 
 # Dropout, a batch-size schedule and a learn-rate schedule: everything a resumed run must
 # restore (random states, position in the batch stream, optimizer steps).
@@ -38,8 +45,8 @@ dropout = 0.2
 
 [training.before_update]
 @callbacks = "test.steps.v1"
-delay = 0.0
 crash_at = 0
+pause_at = 0
 
 [training.optimizer]
 @optimizers = "Adam.v1"
@@ -92,30 +99,73 @@ def test_reference_run_spans_epochs(setup):
     assert [h["step"] for h in reference.history] == [6, 12, 18, 24, 30]
 
 
+def _line_queue(stream):
+    """A queue that receives the stream's lines as they arrive, then None at its end."""
+    lines = queue.Queue()
+
+    def pump():
+        for line in stream:
+            lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=pump, daemon=True).start()
+    return lines
+
+
+def _wait_for_line(lines, wanted, seen):
+    """Read lines into `seen` until one contains `wanted`; fail at EOF or DEADLINE."""
+    deadline = time.monotonic() + DEADLINE
+    while True:
+        try:
+            line = lines.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
+            raise AssertionError(f"no {wanted!r} within {DEADLINE:g} s:\n{''.join(seen)}") \
+                from None
+        if line is None:
+            raise AssertionError(f"the run ended before {wanted!r}:\n{''.join(seen)}")
+        seen.append(line)
+        if wanted in line:
+            return
+
+
 def test_sigterm_then_resume_matches_uninterrupted(setup):
+    """SIGTERM at a known step (8, between the evaluations of 6 and 12): the step
+    finishes, is checkpointed, and the resumed run ends bit-identical to one never
+    stopped."""
     root, config, code, overrides, reference = setup
+    pause_at = 8
     out = root / "killed"
     args = [sys.executable, "-m", "fastnlp", "train", overrides["paths.train"],
-            overrides["paths.dev"], str(config), "--output", str(out), "--code", str(code),
-            "--training.before_update.delay", "0.05"]
-    proc = subprocess.Popen(args, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
-    state_file = out / "model-last" / "training-state" / "state.pkl"
-    deadline = time.time() + 60
-    while not state_file.exists() and proc.poll() is None and time.time() < deadline:
-        time.sleep(0.05)
-    assert proc.poll() is None, proc.communicate()
-    time.sleep(0.1)
-    proc.send_signal(signal.SIGTERM)
-    _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 128 + signal.SIGTERM, err
-    assert "Interrupted at step" in err and "Traceback" not in err, err
+            overrides["paths.dev"], str(config), "--output", str(out), "--code", str(code)]
+    proc = subprocess.Popen(args + ["--training.before_update.pause_at", str(pause_at)],
+                            cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    seen = []
+    try:
+        lines = _line_queue(proc.stdout)
+        _wait_for_line(lines, f"paused at step {pause_at}", seen)
+        # In the callback of step 9 (8 done): step 6's checkpoint is there.
+        assert _state(out).step == 6
+        proc.send_signal(signal.SIGTERM)
+        proc.stdin.write("go on\n")
+        proc.stdin.close()
+        proc.wait(timeout=DEADLINE)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    while (line := lines.get(timeout=DEADLINE)) is not None:
+        seen.append(line)
+    output = "".join(seen)
+    assert proc.returncode == 128 + signal.SIGTERM, output
+    assert f"Interrupted at step {pause_at + 1}" in output and "Traceback" not in output, \
+        output
     stopped = _state(out)
-    assert 6 <= stopped.step < 30
+    assert stopped.step == stopped.batches_total == pause_at + 1
     assert (out / "model-best" / "config.cfg").exists()
     assert not [p for p in out.iterdir() if p.name.startswith(".")]
-    resumed = subprocess.run(args[:-2] + ["--resume", str(out)], cwd=REPO,
-                             capture_output=True, text=True, timeout=120)
+    resumed = subprocess.run(args + ["--resume", str(out)], cwd=REPO, capture_output=True,
+                             text=True, timeout=DEADLINE)
     assert resumed.returncode == 0, resumed.stderr
     final = _state(out)
     assert final.step == 30

@@ -30,7 +30,6 @@ def convert(input_path, output_dir, *, converter: str = AUTO, n_sents: int = 1,
 
     Returns (output path, number of docs) per file written.
     """
-
     input_path, output_dir = Path(input_path), Path(output_dir)
     if not input_path.exists():
         raise ConversionError(f"{input_path}: input not found")

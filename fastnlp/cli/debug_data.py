@@ -136,7 +136,6 @@ def debug_data_cli(
 
     `debug-data CONFIG --paths.train T --paths.dev D` or `debug-data LANG TRAIN DEV`.
     """
-
     with user_errors(ConfigError, FastNLPError, FileNotFoundError):
         import_code(code)
         positionals, overrides = parse_overrides(ctx.args)

@@ -4,6 +4,8 @@ from typing import Optional
 
 import typer
 
+from ..errors import ConfigError, FastNLPError
+from ..training.ray_train import WorkerFailed, ray_train
 from ._util import training_config_and_overrides, user_errors
 from .train import CONTEXT
 
@@ -36,10 +38,6 @@ def ray_train_cli(
     `ray train TRAIN DEV CONFIG`); other `--section.key value` words override the config.
     Worker 0 evaluates and writes model-best and model-last.
     """
-    from ..config import ConfigError
-    from ..errors import FastNLPError
-    from ..training.ray_train import WorkerFailed, ray_train
-
     with user_errors(ConfigError, FastNLPError, FileNotFoundError, WorkerFailed):
         config_path, overrides = training_config_and_overrides(ctx.args)
         try:

@@ -37,7 +37,6 @@ def train_cli(
     `train CONFIG.cfg --paths.train TRAIN --paths.dev DEV --output DIR`; any other
     `--section.key value` overrides a config setting.
     """
-
     with user_errors(ConfigError, FastNLPError, GPUUnavailable, FileNotFoundError):
         config_path, overrides = training_config_and_overrides(ctx.args)
         import_code(code)

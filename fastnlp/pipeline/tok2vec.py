@@ -1,6 +1,7 @@
 """Tok2Vec: one shared token-to-vector model whose output several components listen to."""
 from thinc.api import Config, Model, set_dropout_rate
 
+from ..errors import FastNLPError
 from ..factories import register_factory
 from ..registry import register
 from .trainable import TrainablePipe
@@ -36,7 +37,7 @@ def build_tok2vec_listener(width: int, upstream: str = "*"):
                  attrs={"upstream_name": upstream, "batch": None})
 
 
-class ListenerError(ValueError):
+class ListenerError(FastNLPError, ValueError):
     """A listener in training could not get its upstream component's vectors."""
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy
 from thinc.api import fix_random_seed
 
+from ..config import combined_score_weights
 from ..pipeline_io import pipeline_to_disk
 from .checkpoint import TrainingState, load_state, save_checkpoint
 
@@ -25,12 +26,6 @@ class TrainingInterrupted(Exception):
     def __init__(self, signum):
         super().__init__(f"signal {signum}")
         self.signum = signum
-
-
-def score_weights(nlp, configured):
-    """Per-score weights: each component's defaults, overridden by [training.score_weights]."""
-    from ..config import combined_score_weights
-    return combined_score_weights(nlp, configured)
 
 
 def weighted_score(scores, weights):
@@ -102,8 +97,9 @@ class TrainingRun:
         self.dev_corpus = dev_corpus
         self.output_path = Path(output_path) if output_path is not None else None
         self.optimizer = T["optimizer"]
-        self.weights = score_weights(nlp, T["score_weights"])
+        self.weights = combined_score_weights(nlp, T["score_weights"])
         self.frozen = set(T["frozen_components"])
+        self.annotating = list(T["annotating_components"])
         if resume_from is None:
             self.state = TrainingState(seed=T["seed"], max_epochs=T["max_epochs"])
         else:
@@ -145,14 +141,17 @@ class TrainingRun:
     def compute_gradients(self, batch, losses):
         """Forward and backward in accumulate_gradient sub-batches, adding to `losses`.
 
-        Nothing is applied: the gradients are left in the models' nodes.
+        Nothing is applied: the gradients are left in the models' nodes. Frozen components
+        are not updated; annotating ones then annotate the batch for the components after
+        them (a frozen tok2vec must annotate for its listeners to train).
         """
         n_sub = max(1, int(self.T["accumulate_gradient"]))
         exclude = list(self.frozen)
         sub_size = max(1, (len(batch) + n_sub - 1) // n_sub)
         for start in range(0, len(batch), sub_size):
             self.nlp.update(batch[start:start + sub_size], drop=self.T["dropout"],
-                            sgd=False, losses=losses, exclude=exclude)
+                            sgd=False, losses=losses, exclude=exclude,
+                            annotates=self.annotating)
 
     def apply_gradients(self, n_words):
         """The optimizer step on the gradients in the nodes; counts the step and its words.

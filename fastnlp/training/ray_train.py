@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 
 import numpy
 
-from ..config import ConfigError
+from ..errors import ConfigError
 from ..util import limit_blas
 from .checkpoint import STATE_DIR
 from .loop import BEST_DIR, LAST_DIR, TrainingRun, count_words

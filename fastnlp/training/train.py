@@ -5,7 +5,9 @@ from pathlib import Path
 
 from thinc.api import Config, NumpyOps, get_current_ops
 
-from ..config import ConfigError, load_config, resolve_training
+from .. import gpu
+from ..config import load_config, resolve_training
+from ..errors import ConfigError
 from ..loading import build_nlp, fill_config
 from ..pipeline_io import pipeline_from_disk
 from ..util import limit_blas
@@ -60,8 +62,7 @@ def prepare(config_path, overrides=None, *, use_gpu=-1):
         raise ConfigError(f"expected a GPU id or -1, got {use_gpu!r}", path=config_path,
                           section="training", key="use_gpu")
     if use_gpu >= 0:
-        from ..gpu import require_gpu
-        require_gpu(use_gpu)
+        gpu.require_gpu(use_gpu)
     set_seed(interpolated["training"]["seed"])
     nlp = build_nlp(filled, path=config_path)
     nlp.training_config = {k: v for k, v in filled.items() if k not in ("nlp", "components")}

@@ -172,3 +172,20 @@ def test_failed_save_keeps_the_previous_model(run, tmp_path, monkeypatch):
     monkeypatch.undo()
     assert fastnlp.load(out / "model-last").pipe_names == ["tok2vec", "tagger"]
     shutil.rmtree(out)
+
+
+def test_frozen_tok2vec_trains_its_listeners_only_when_annotating(run, tmp_path):
+    """spaCy's rule: a frozen tok2vec gives its listeners nothing to train on unless it
+    is also an annotating component, which then runs forward over each batch."""
+    from fastnlp.pipeline.tok2vec import ListenerError
+    with pytest.raises(ListenerError, match="annotating_components"):
+        run(training__max_steps=2, training__frozen_components=["tok2vec"])
+    frozen = {"training__frozen_components": ["tok2vec"],
+              "training__annotating_components": ["tok2vec"]}
+    short, _ = run(training__max_steps=3, **frozen)
+    longer, state = run(training__max_steps=9, **frozen)
+    assert state.step == 9
+    assert short.get_pipe("tok2vec").model.to_bytes() == \
+        longer.get_pipe("tok2vec").model.to_bytes()
+    assert short.get_pipe("tagger").model.to_bytes() != \
+        longer.get_pipe("tagger").model.to_bytes()

@@ -7,7 +7,8 @@ from thinc.api import Config
 
 from .config import default_config, interpolate_config, resolve_initialize
 from .errors import ConfigError
-from .factories import get_factory_meta, register_factory
+# FACTORIES, FactoryMeta and Vectors are importable from here, where they used to live.
+from .factories import FACTORIES, FactoryMeta, get_factory_meta, register_factory  # noqa: F401
 from .lang import get_lang_class
 from .ml.ops import resolve_cpu_gemm, set_cpu_gemm
 from .pipeline.multiprocess import pipe_in_processes
@@ -23,7 +24,7 @@ from .scorer import Scorer
 from .tokenizer import Tokenizer
 from .training.example import Example
 from .util import batched, limit_blas
-from .vectors import create_empty_vectors
+from .vectors import Vectors, create_empty_vectors  # noqa: F401
 from .vocab import Vocab
 
 # The [nlp] and [system] defaults: default_config.cfg's sections, the one list of them.

@@ -1,5 +1,6 @@
 """fastnlp: fast statistical NLP pipelines."""
 from .about import __version__
+from .headers import get_include
 from .language import Language, blank
 from .pipeline_io import load
 from .registry import registry

@@ -79,7 +79,7 @@ def test_norms_equal_reference(en_tokenizer):
 
 
 def test_ewt_texts_equal_reference(en_tokenizer, shared_data):
-    from fastnlp.lang.en.ewt_eval import read_conllu_gold
+    from benchmarks.ewt_eval import read_conllu_gold
     sentences = read_conllu_gold(shared_data / "ud-en-ewt" / "en_ewt-dev.conllu")
     rules = tokenizer_rules(en_tokenizer)
     for text, _ in sentences:

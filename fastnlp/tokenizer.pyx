@@ -12,6 +12,7 @@ whole class is tested against `tokenizer_reference`, a separate plain specificat
 from cpython.unicode cimport PyUnicode_DATA, PyUnicode_KIND, PyUnicode_READ, Py_UNICODE_ISSPACE
 
 import re
+from pathlib import Path
 
 import srsly
 
@@ -95,8 +96,7 @@ cdef class Tokenizer:
 
     def __call__(self, str text):
         """Tokenize a text into a Doc whose text equals `text` exactly."""
-        from .tokens.doc import Doc as DocClass
-        cdef Doc doc = DocClass(self.vocab)
+        cdef Doc doc = Doc(self.vocab)
         self._tokenize_into(doc, text)
         return doc
 
@@ -311,11 +311,9 @@ cdef class Tokenizer:
         return self
 
     def to_disk(self, path, *, exclude=tuple()):
-        from pathlib import Path
         Path(path).write_bytes(self.to_bytes(exclude=exclude))
 
     def from_disk(self, path, *, exclude=tuple()):
-        from pathlib import Path
         return self.from_bytes(Path(path).read_bytes(), exclude=exclude)
 
     def __reduce__(self):

@@ -15,9 +15,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from fastnlp.lang.en.ewt_eval import read_conllu_gold, score_corpus  # noqa: E402
 from fastnlp.lang.en.tokenizer_config import LEX_ATTRS, make_english_tokenizer  # noqa: E402
 from fastnlp.vocab import Vocab  # noqa: E402
+
+from benchmarks.ewt_eval import read_conllu_gold, score_corpus  # noqa: E402
 
 
 def make_fastnlp():

@@ -1,6 +1,7 @@
 """fastnlp: fast statistical NLP pipelines."""
 from . import registrations  # noqa: F401  (every built-in function a config can name)
 from .about import __version__
+from .headers import get_include
 from .language import Language, blank
 from .loading import load
 from .registry import registry

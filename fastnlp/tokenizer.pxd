@@ -2,6 +2,7 @@ from cymem.cymem cimport Pool
 from preshed.maps cimport PreshMap
 
 from .structs cimport LexemeC
+from .tokenizer_affixes cimport AffixSplitter
 from .tokens.doc cimport Doc
 from .typedefs cimport attr_t, hash_t
 from .vocab cimport Vocab
@@ -18,7 +19,7 @@ cdef class Tokenizer:
     cdef Pool _cache_mem
     cdef PreshMap _cache            # chunk key -> CachedC*
     cdef readonly Vocab vocab
-    cdef object _rules              # tokenizer_reference.AffixRules
+    cdef AffixSplitter _rules       # affix rules and the code applying them
     cdef dict _special_cases        # string -> list of attribute dicts, as given
     cdef bint _plain_chunks_whole
 

@@ -1,4 +1,4 @@
-"""Tokenizer: whitespace scanning, chunk cache and lexeme lookup in C; affix rules in Python.
+"""Tokenizer: whitespace scanning, chunk cache and lexeme lookup in C; affixes on a miss.
 
 The text is read code point by code point straight from the str buffer. Each
 whitespace-delimited chunk is keyed by a 64-bit FNV-1a hash of its code points and
@@ -6,18 +6,18 @@ looked up in a cache holding its lexeme sequence; special cases are in the cache
 from the start. On a miss, when the rules promise so (`plain_chunks_whole`), a chunk of
 only ASCII letters or only ASCII digits is one token, and ASCII letters followed by one
 of . , ; : ! ? are the letters (looked up as a chunk of their own) plus the mark; any
-other chunk goes through
-the affix rules of `fastnlp.tokenizer_reference.AffixRules`, the specification this
-class is tested against.
+other chunk goes through the affix engine (`tokenizer_affixes.AffixSplitter`). The
+whole class is tested against `tokenizer_reference`, a separate plain specification.
 """
 from cpython.unicode cimport PyUnicode_DATA, PyUnicode_KIND, PyUnicode_READ, Py_UNICODE_ISSPACE
 
 import re
+from pathlib import Path
 
 import srsly
 
 from .attrs import NORM, ORTH
-from .tokenizer_reference import AffixRules, special_case_pieces
+from .tokenizer_affixes import special_case_pieces
 
 cdef extern from *:
     """
@@ -88,16 +88,15 @@ cdef class Tokenizer:
         self.vocab = vocab
         self._special_cases = {}
         self._plain_chunks_whole = plain_chunks_whole
-        self._rules = AffixRules({}, prefix_search, suffix_search, infix_finditer,
-                                 token_match, url_match)
+        self._rules = AffixSplitter({}, prefix_search, suffix_search, infix_finditer,
+                                    token_match, url_match)
         for string, substrings in (rules or {}).items():
             self._add_special(string, substrings)
         self._reset_cache()
 
     def __call__(self, str text):
         """Tokenize a text into a Doc whose text equals `text` exactly."""
-        from .tokens.doc import Doc as DocClass
-        cdef Doc doc = DocClass(self.vocab)
+        cdef Doc doc = Doc(self.vocab)
         self._tokenize_into(doc, text)
         return doc
 
@@ -159,7 +158,7 @@ cdef class Tokenizer:
         chunk = text[start:end]
         if plain and self._plain_chunks_whole:
             return self._store(key, [(chunk, None)])
-        return self._store(key, self._rules.split_chunk(chunk))
+        return self._store(key, self._rules.split(chunk, None))
 
     cdef const CachedC* _store_head_mark(self, str text, Py_ssize_t start, Py_ssize_t end,
                                          hash_t key, hash_t head_key) except NULL:
@@ -283,7 +282,7 @@ cdef class Tokenizer:
         """
         trace = []
         for chunk in text.split():
-            self._rules.split_chunk(chunk, trace)
+            self._rules.split(chunk, trace)
         return trace
 
     def to_bytes(self, *, exclude=tuple()):
@@ -312,11 +311,9 @@ cdef class Tokenizer:
         return self
 
     def to_disk(self, path, *, exclude=tuple()):
-        from pathlib import Path
         Path(path).write_bytes(self.to_bytes(exclude=exclude))
 
     def from_disk(self, path, *, exclude=tuple()):
-        from pathlib import Path
         return self.from_bytes(Path(path).read_bytes(), exclude=exclude)
 
     def __reduce__(self):

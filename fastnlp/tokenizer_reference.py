@@ -1,20 +1,39 @@
 """Pure-Python tokenizer: the specification the Cython Tokenizer is tested against.
 
-A text is cut at whitespace into chunks. One space after a chunk is its trailing
-space; any other whitespace becomes a token of its own. Each chunk is split by
-`split_chunk`: special cases first, then prefixes and suffixes peeled off one at a
-time (re-checking special cases and TOKEN_MATCH each time), then the remaining
-middle is kept whole (special case, TOKEN_MATCH, URL_MATCH) or cut at its infixes.
+It shares the rules with the runtime (the special cases and pattern functions a
+Tokenizer is built from) and none of the code: `tokenizer.pyx` scans whitespace in C and
+`tokenizer_affixes.pyx` splits chunks, and tests/test_tokenizer_reference.py checks that
+they give what this module gives. Nothing at run time imports it.
+
+Whitespace. A text is cut at whitespace (`str.isspace`) into chunks. One space (U+0020)
+right after a chunk is that chunk's trailing space; every other run of whitespace is a
+token of its own, without trailing space.
+
+A chunk. With `rest` the part of the chunk not yet split (first the whole chunk), the
+first of these that applies decides:
+ 1. `rest` is kept whole if it is a special case (giving the case's pieces), or if
+    TOKEN_MATCH accepts it, or if it ends in a letter, a digit or "/" and URL_MATCH
+    accepts it.
+ 2. If `rest` has two or more characters, ends in one that is neither a letter nor a
+    digit, and `rest` without it is kept whole by (1), that is kept whole and the last
+    character is a suffix.
+ 3. If the prefix rule matches the start of `rest`: a match covering all of `rest` makes
+    it one token; otherwise the prefix is split off and the steps repeat on what follows.
+ 4. Likewise for the suffix rule at the end of `rest`.
+ 5. Otherwise `rest` is cut at its infixes, ignoring a match that is empty or starts at
+    `rest`'s first character; each stretch between infixes is a special case (its
+    pieces) or one token.
+Prefixes come first in the order they were split off, suffixes last in text order.
 """
 
-_URL_END_OK = frozenset("/")
 
-
-class AffixRules:
-    """The rule set shared by the reference and the Cython tokenizer."""
+class Rules:
+    """The rules a Tokenizer is built from, as the specification reads them."""
 
     def __init__(self, special_cases=None, prefix_search=None, suffix_search=None,
                  infix_finditer=None, token_match=None, url_match=None):
+        """special_cases: {string: [(orth, norm or None), ...]}; the functions as
+        `Tokenizer` takes them (None: the rule is not used)."""
         self.special_cases = dict(special_cases or {})
         self.prefix_search = prefix_search
         self.suffix_search = suffix_search
@@ -22,168 +41,119 @@ class AffixRules:
         self.token_match = token_match
         self.url_match = url_match
 
-    def _keeps_whole(self, string):
-        if self.token_match is not None and self.token_match(string):
-            return "TOKEN_MATCH"
-        if (self.url_match is not None and (string[-1].isalnum() or string[-1] in _URL_END_OK)
-                and self.url_match(string)):
-            return "URL_MATCH"
-        return None
-
-    def _prefix_len(self, string):
-        if self.prefix_search is None:
-            return 0
-        match = self.prefix_search(string)
-        return match.end() - match.start() if match is not None else 0
-
-    def _suffix_len(self, string):
-        if self.suffix_search is None:
-            return 0
-        match = self.suffix_search(string)
-        return match.end() - match.start() if match is not None else 0
-
-    def split_chunk(self, chunk, trace=None):
-        """Split one whitespace-free chunk into [(orth, norm or None), ...].
-
-        If `trace` is a list, (rule name, substring) pairs are appended to it in
-        token order, as `Tokenizer.explain` reports them.
-        """
-        prefixes = []
-        suffixes = []
-        middle = chunk
-        whole = None          # why `middle` stays one piece, once known
-        while middle:
-            whole = self._whole(middle)
-            if whole is not None:
-                break
-            if len(middle) > 1 and not middle[-1].isalnum():
-                whole = self._whole(middle[:-1])
-                if whole is not None:
-                    suffixes.append(middle[-1])
-                    middle = middle[:-1]
-                    break
-            pre_len = self._prefix_len(middle)
-            if pre_len == len(middle):
-                whole = "TOKEN"
-                break
-            if 0 < pre_len:
-                prefixes.append(middle[:pre_len])
-                middle = middle[pre_len:]
-                continue
-            suf_len = self._suffix_len(middle)
-            if suf_len == len(middle):
-                whole = "TOKEN"
-                break
-            if 0 < suf_len:
-                suffixes.append(middle[len(middle) - suf_len:])
-                middle = middle[:len(middle) - suf_len]
-                continue
-            break
-        pieces = []
-        for prefix in prefixes:
-            pieces.append((prefix, None))
-            if trace is not None:
-                trace.append(("PREFIX", prefix))
-        if whole == "SPECIAL":
-            pieces.extend(self._special(middle, trace))
-        elif whole is not None:
-            pieces.append((middle, None))
-            if trace is not None:
-                trace.append((whole, middle))
-        else:
-            pieces.extend(self._split_infixes(middle, trace))
-        for suffix in reversed(suffixes):
-            pieces.append((suffix, None))
-            if trace is not None:
-                trace.append(("SUFFIX", suffix))
-        return pieces
-
-    def _whole(self, string):
-        """The rule keeping `string` as given (SPECIAL, TOKEN_MATCH, URL_MATCH), or None."""
-        if string in self.special_cases:
-            return "SPECIAL"
-        return self._keeps_whole(string)
-
-    def _split_infixes(self, middle, trace):
-        pieces = []
-        start = 0
-        if self.infix_finditer is not None:
-            for match in self.infix_finditer(middle):
-                if match.start() == match.end() or match.start() == 0:
-                    continue
-                if match.start() > start:
-                    pieces.extend(self._piece(middle[start:match.start()], trace))
-                infix = middle[match.start():match.end()]
-                pieces.append((infix, None))
-                if trace is not None:
-                    trace.append(("INFIX", infix))
-                start = match.end()
-        if start < len(middle):
-            pieces.extend(self._piece(middle[start:], trace))
-        return pieces
-
-    def _piece(self, string, trace):
-        if string in self.special_cases:
-            return self._special(string, trace)
-        if trace is not None:
-            trace.append(("TOKEN", string))
-        return [(string, None)]
-
-    def _special(self, string, trace):
-        pieces = self.special_cases[string]
-        if trace is not None:
-            trace.extend(("SPECIAL", orth) for orth, _ in pieces)
-        return list(pieces)
-
-
-def iter_chunks(text):
-    """Yield (string, is_space_token, has_trailing_space) for every token-to-be chunk."""
-    i = 0
-    n = len(text)
-    while i < n:
-        if text[i].isspace():
-            j = i
-            while j < n and text[j].isspace():
-                j += 1
-            yield text[i:j], True, False
-            i = j
-            continue
-        j = i
-        while j < n and not text[j].isspace():
-            j += 1
-        if j < n and text[j] == " ":
-            yield text[i:j], False, True
-            j += 1
-        else:
-            yield text[i:j], False, False
-        i = j
-
 
 def tokenize(rules, text):
     """[(orth, norm or None, has_space), ...] for `text`, whitespace tokens included."""
     out = []
     for chunk, is_space, has_space in iter_chunks(text):
-        pieces = [(chunk, None)] if is_space else rules.split_chunk(chunk)
-        for k, (orth, norm) in enumerate(pieces):
-            out.append((orth, norm, has_space and k == len(pieces) - 1))
+        if is_space:
+            pieces = [(chunk, None)]
+        else:
+            pieces = [(orth, norm) for _, orth, norm in split_chunk(rules, chunk)]
+        for orth, norm in pieces[:-1]:
+            out.append((orth, norm, False))
+        orth, norm = pieces[-1]
+        out.append((orth, norm, has_space))
     return out
 
 
-def special_case_pieces(string, substrings, orth_id, norm_id):
-    """Validate a spaCy-style special case ([{ORTH: ..., NORM: ...}, ...]) as pieces.
+def explain(rules, text):
+    """[(rule, orth), ...] for the tokens of `text` that are not whitespace.
 
-    Attribute keys may be the integer ids or the names "ORTH"/"NORM".
+    Rules: PREFIX, SUFFIX, INFIX, SPECIAL, TOKEN_MATCH, URL_MATCH, TOKEN.
     """
-    pieces = []
-    for attrs in substrings:
-        orth = attrs.get(orth_id, attrs.get("ORTH"))
-        norm = attrs.get(norm_id, attrs.get("NORM"))
-        if not isinstance(orth, str) or not orth:
-            raise ValueError(f"Special case {string!r}: every piece needs a non-empty ORTH")
-        pieces.append((orth, norm))
-    if "".join(orth for orth, _ in pieces) != string:
-        raise ValueError(f"Special case {string!r}: the ORTH values must spell the string "
-                         f"exactly, got {[orth for orth, _ in pieces]!r}")
-    if any(char.isspace() for char in string):
-        raise ValueError(f"Special case {string!r} may not contain whitespace")
-    return pieces
+    return [(rule, orth)
+            for chunk, is_space, _ in iter_chunks(text) if not is_space
+            for rule, orth, _ in split_chunk(rules, chunk)]
+
+
+def iter_chunks(text):
+    """Yield (string, is_whitespace, has_trailing_space) for every chunk of `text`."""
+    i = 0
+    while i < len(text):
+        is_space = text[i].isspace()
+        j = i + 1
+        while j < len(text) and text[j].isspace() == is_space:
+            j += 1
+        has_space = not is_space and j < len(text) and text[j] == " "
+        yield text[i:j], is_space, has_space
+        i = j + 1 if has_space else j
+
+
+def split_chunk(rules, chunk):
+    """[(rule, orth, norm or None), ...] for one chunk without whitespace."""
+    front = []      # split off the start, in order
+    back = []       # split off the end, in text order
+    rest = chunk
+    while rest:
+        rule = kept_whole(rules, rest)
+        if rule is not None:
+            return front + _kept(rules, rule, rest) + back
+        if len(rest) > 1 and not rest[-1].isalnum():
+            rule = kept_whole(rules, rest[:-1])
+            if rule is not None:
+                return front + _kept(rules, rule, rest[:-1]) + [("SUFFIX", rest[-1], None)] + back
+        n = _match_length(rules.prefix_search, rest)
+        if n == len(rest):
+            return front + [("TOKEN", rest, None)] + back
+        if n > 0:
+            front.append(("PREFIX", rest[:n], None))
+            rest = rest[n:]
+            continue
+        n = _match_length(rules.suffix_search, rest)
+        if n == len(rest):
+            return front + [("TOKEN", rest, None)] + back
+        if n > 0:
+            back.insert(0, ("SUFFIX", rest[len(rest) - n:], None))
+            rest = rest[:len(rest) - n]
+            continue
+        return front + _split_at_infixes(rules, rest) + back
+    return front + back
+
+
+def kept_whole(rules, string):
+    """Step 1: the rule keeping a non-empty `string` whole, or None."""
+    if string in rules.special_cases:
+        return "SPECIAL"
+    if rules.token_match is not None and rules.token_match(string):
+        return "TOKEN_MATCH"
+    if (rules.url_match is not None and (string[-1].isalnum() or string[-1] == "/")
+            and rules.url_match(string)):
+        return "URL_MATCH"
+    return None
+
+
+def _kept(rules, rule, string):
+    if rule == "SPECIAL":
+        return [("SPECIAL", orth, norm) for orth, norm in rules.special_cases[string]]
+    return [(rule, string, None)]
+
+
+def _match_length(search, string):
+    if search is None:
+        return 0
+    match = search(string)
+    return 0 if match is None else match.end() - match.start()
+
+
+def _split_at_infixes(rules, string):
+    infixes = []
+    if rules.infix_finditer is not None:
+        infixes = [(m.start(), m.end()) for m in rules.infix_finditer(string)
+                   if m.start() < m.end() and m.start() > 0]
+    tokens = []
+    done = 0
+    for start, end in infixes:
+        if start > done:
+            tokens.extend(_between_infixes(rules, string[done:start]))
+        tokens.append(("INFIX", string[start:end], None))
+        done = end
+    if done < len(string):
+        tokens.extend(_between_infixes(rules, string[done:]))
+    return tokens
+
+
+def _between_infixes(rules, string):
+    if string in rules.special_cases:
+        return _kept(rules, "SPECIAL", string)
+    return [("TOKEN", string, None)]

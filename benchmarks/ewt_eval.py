@@ -1,5 +1,8 @@
 """Token F-score on character-offset spans against CoNLL-U gold words (e.g. UD English-EWT).
 
+Evaluation tooling, not language data: `benchmarks/tokenizer.py` and the tests
+(tests/lang/en/test_ewt_tokenization.py) import it as `benchmarks.ewt_eval`.
+
 Gold spans are the syntactic words: a multi-word token such as "don't" (do + n't) is split
 at the offsets of its words inside the surface form. Every MWT in EWT spells its surface
 form exactly (case included); should one not, its surface form is scored as one gold span.

@@ -8,4 +8,5 @@ from .registry import registry
 from .strings import StringStore
 from .vocab import Vocab
 
-__all__ = ["__version__", "Language", "StringStore", "Vocab", "blank", "load", "registry"]
+__all__ = ["__version__", "Language", "StringStore", "Vocab", "blank", "get_include", "load",
+           "registry"]

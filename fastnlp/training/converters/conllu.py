@@ -15,6 +15,7 @@ import re
 from typing import Iterator, List, Optional, Tuple
 
 from ...errors import FormatError, Messages
+from ...tokens.entity_tags import split_entity_tag
 from .records import DocRecord, entities_to_iob, group_records, iob_entities
 
 NER_ITEM = re.compile(r"^((?:name|NE)=)?([BILU])-([A-Z_]+)|O$")
@@ -207,8 +208,9 @@ def merge_multiword_tokens(rec: DocRecord, mwts: List[Tuple[int, int, str]]) -> 
         merged.heads.append(new_index[rec.heads[root]])
         if rec.ents is not None:
             tag = rec.ents[root]
-            if tag != "O" and end - start > 1:
-                label = tag[2:]
+            split = split_entity_tag(tag)
+            if split is not None and end - start > 1:
+                label = split[1]
                 continues = (rec.ents[start] == "I-" + label and merged.ents
                              and merged.ents[-1] in ("B-" + label, "I-" + label))
                 tag = ("I-" if continues else "B-") + label

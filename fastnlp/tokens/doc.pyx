@@ -3,6 +3,7 @@
 cimport numpy as np
 from libc.string cimport memset
 from libc.stdint cimport int64_t, uint32_t
+from libc.stdlib cimport free, malloc
 
 import numpy
 
@@ -10,6 +11,7 @@ from ..attrs cimport *
 from ..lexeme cimport lex_check_flag
 from ..parts_of_speech cimport univ_pos_t
 from .entity_tags cimport IOB_BEGIN, IOB_IN, IOB_MISSING, IOB_OUT, split_entity_tag
+from .heads cimport find_head_cycle
 from .token cimport Token, token_get_attr
 
 from .. import attrs as attrs_module
@@ -63,7 +65,7 @@ cdef int set_children_from_heads(TokenC* tokens, int start, int end) except -1:
     sentence nor breaks one. Raises ValueError if a head leaves [start, end) or the
     heads form a cycle.
     """
-    cdef int i, j, h, steps, n = end - start
+    cdef int i, j, h, first, entry, n = end - start
     for i in range(start, end):
         tokens[i].l_kids = 0
         tokens[i].r_kids = 0
@@ -77,18 +79,24 @@ cdef int set_children_from_heads(TokenC* tokens, int start, int end) except -1:
             tokens[h].r_kids += 1
         elif h > i:
             tokens[h].l_kids += 1
+    # Absolute heads within [start, end) for the cycle check, then its marks.
+    cdef int* heads_n = <int*>malloc(max(n, 1) * (sizeof(int) + 1))
+    if heads_n == NULL:
+        raise MemoryError()
+    for i in range(n):
+        heads_n[i] = i + tokens[start + i].head
+    first = find_head_cycle(heads_n, n, <unsigned char*>(heads_n + n), &entry)
+    free(heads_n)
+    if first >= 0:
+        raise ValueError(E.head_cycle.format(i=first))
     for i in range(start, end):
         j = i
-        steps = 0
         while tokens[j].head != 0:
             j += tokens[j].head
             if tokens[j].l_edge > <uint32_t>i:
                 tokens[j].l_edge = i
             if tokens[j].r_edge < <uint32_t>i:
                 tokens[j].r_edge = i
-            steps += 1
-            if steps > n:
-                raise ValueError(E.head_cycle.format(i=i - start))
     cdef bint any_parse = False
     for i in range(start, end):
         if tokens[i].head != 0 or tokens[i].dep != 0:

@@ -40,8 +40,10 @@ token is lost only by a BREAK before it.
 from collections import Counter
 
 from libc.stdint cimport uint64_t
+from libc.stdlib cimport free, malloc
 
 from ...tokens.doc cimport Doc, set_children_from_heads
+from ...tokens.heads cimport find_head_cycle
 from .closing cimport (closing_break_apply, closing_break_valid, closing_cost,
                        closing_left_apply, closing_left_valid, closing_reduce_apply,
                        closing_reduce_valid, closing_right_apply, closing_right_valid,
@@ -370,7 +372,7 @@ cdef class ArcEager(TransitionSystem):
         cdef Gold gold = Gold()
         gold.alloc_parse(n)
         known = set(self.labels)
-        cdef int i, h, steps
+        cdef int i, h, first, entry
         for i in range(n):
             head, label = heads[i], labels[i]
             if head is None or (head == i and not label):
@@ -388,14 +390,13 @@ cdef class ArcEager(TransitionSystem):
             else:
                 gold.c.labels[i] = self.fallback_label
                 gold.n_unknown_labels += 1
-        for i in range(n):
-            h = i
-            steps = 0
-            while gold.c.heads[h] != FNLP_NO_TOKEN and gold.c.heads[h] != h:
-                h = gold.c.heads[h]
-                steps += 1
-                if steps > n:
-                    raise GoldError(f"gold: the heads from token {i} form a cycle")
+        cdef unsigned char* mark_n = <unsigned char*>malloc(max(n, 1))
+        if mark_n == NULL:
+            raise MemoryError()
+        first = find_head_cycle(gold.c.heads, n, mark_n, &entry)
+        free(mark_n)
+        if first >= 0:
+            raise GoldError(f"gold: the heads from token {first} form a cycle")
         for i in range(n):
             h = gold.c.heads[i]
             if h != FNLP_NO_TOKEN and h != i:

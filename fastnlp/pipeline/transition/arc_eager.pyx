@@ -44,9 +44,10 @@ from libc.stdlib cimport free, malloc
 
 from ...tokens.doc cimport Doc, set_children_from_heads
 from ...tokens.heads cimport find_head_cycle
-from .closing cimport (closing_break_apply, closing_break_valid, closing_cost,
-                       closing_left_apply, closing_left_valid, closing_reduce_apply,
-                       closing_reduce_valid, closing_right_apply, closing_right_valid,
+from .closing cimport (closing_break_apply, closing_break_cost, closing_break_valid,
+                       closing_left_apply, closing_left_cost, closing_left_valid,
+                       closing_reduce_apply, closing_reduce_cost, closing_reduce_valid,
+                       closing_right_apply, closing_right_cost, closing_right_valid,
                        needs_closing, settle)
 from .nonproj import DELIMITER, deprojectivize_arrays, projectivize
 from .state cimport (FnlpGold, FnlpMove, FnlpState, State, fnlp_add_arc, fnlp_B,
@@ -169,7 +170,7 @@ cdef int reduce_cost(const FnlpState* st, const FnlpGold* gold, const FnlpMove* 
     """S0's gold children in the buffer are lost; a gold sentence start at B0 too if S0 is
     the only stack token."""
     if st.closing:
-        return closing_cost(st, gold, 2, 0)
+        return closing_reduce_cost(st, gold)
     return n_kids_from(gold, fnlp_S(st, 0), st.b0) + pop_start_cost(st, gold)
 
 
@@ -197,7 +198,7 @@ cdef int left_cost(const FnlpState* st, const FnlpGold* gold, const FnlpMove* mo
     buffer token or S0 itself (a root); 1 more for a wrong label when B0 is the head;
     a gold sentence start at B0 is lost (B0 gets a left child) if still open."""
     if st.closing:
-        return closing_cost(st, gold, 1, move.label)
+        return closing_left_cost(st, gold, move.label)
     cdef int s = fnlp_S(st, 0)
     cdef int b = st.b0
     cdef int h = gold.heads[s]
@@ -234,7 +235,7 @@ cdef int right_cost(const FnlpState* st, const FnlpGold* gold, const FnlpMove* m
     root, its head is later in the buffer, or its head is deeper in the stack. B0's
     headless gold children on the stack are lost too, and a gold sentence start at B0."""
     if st.closing:
-        return closing_cost(st, gold, 0, move.label)
+        return closing_right_cost(st, gold, move.label)
     cdef int s = fnlp_S(st, 0)
     cdef int b = st.b0
     cdef int h = gold.heads[b]
@@ -275,7 +276,7 @@ cdef int break_cost(const FnlpState* st, const FnlpGold* gold, const FnlpMove* m
     tokens in the buffer, and gold heads in the buffer of headless stack tokens; 1 more
     if B0 is known not to start a gold sentence. While closing: see closing.pyx."""
     if st.closing:
-        return closing_cost(st, gold, 3, 0)
+        return closing_break_cost(st, gold)
     cdef int i, token, cost = 0
     if gold.sent_starts[st.b0] == FNLP_SENT_INSIDE:
         cost += 1

@@ -12,8 +12,10 @@ might hang anywhere, an arc over it (or over its subtree) is not counted as cros
 """
 from bisect import insort
 
+import numpy
 from libc.stdlib cimport free, malloc
 
+from ...attrs import DEP, HEAD
 from ...tokens.heads cimport find_head_cycle
 
 DELIMITER = "||"
@@ -208,8 +210,6 @@ def deprojectivize_arrays(heads, labels):
 
 def deprojectivize(doc):
     """Lower the decorated arcs of a parsed Doc in place; returns the Doc."""
-    import numpy
-    from ...attrs import DEP, HEAD
     n = len(doc)
     strings = doc.vocab.strings
     rel = doc.to_array(HEAD).view(numpy.int64)

@@ -71,21 +71,21 @@ cdef int set_children_from_heads(TokenC* tokens, int start, int end) except -1:
         tokens[i].r_kids = 0
         tokens[i].l_edge = i
         tokens[i].r_edge = i
+    # Heads as indices into [start, end) for the cycle check, then its marks.
+    cdef int* heads_n = <int*>malloc(2 * max(n, 1) * sizeof(int))
+    if heads_n == NULL:
+        raise MemoryError()
     for i in range(start, end):
         h = i + tokens[i].head
         if h < start or h >= end:
+            free(heads_n)
             raise ValueError(E.head_out_of_range.format(i=i - start, head=h - start))
+        heads_n[i - start] = h - start
         if h < i:
             tokens[h].r_kids += 1
         elif h > i:
             tokens[h].l_kids += 1
-    # Absolute heads within [start, end) for the cycle check, then its marks.
-    cdef int* heads_n = <int*>malloc(max(n, 1) * (sizeof(int) + 1))
-    if heads_n == NULL:
-        raise MemoryError()
-    for i in range(n):
-        heads_n[i] = i + tokens[start + i].head
-    first = find_head_cycle(heads_n, n, <unsigned char*>(heads_n + n), &entry)
+    first = find_head_cycle(heads_n, n, heads_n + n, &entry)
     free(heads_n)
     if first >= 0:
         raise ValueError(E.head_cycle.format(i=first))

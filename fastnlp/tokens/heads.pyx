@@ -1,36 +1,27 @@
 """Head-cycle detection over absolute heads, in C.
 
-`find_head_cycle` (see heads.pxd) walks each token's chain of heads once: tokens are
-marked while on the chain being walked and again once their chain is known to end, so
-the check is linear in the number of tokens. Callers check the range of the heads
-first, with their own message; a head outside the doc just ends its chain here.
+`find_head_cycle` (see heads.pxd) walks each token's chain of heads at most once: the
+walk that starts at token i stamps the tokens it passes with i + 1, so reaching a token
+stamped by an earlier walk means the chain ends (that walk found no loop), and reaching
+one of its own stamps means a loop. The check is linear in the number of tokens.
+Callers check the range of the heads first, with their own message; a head outside the
+doc just ends its chain here.
 """
+from libc.string cimport memset
 from libc.stdlib cimport free, malloc
 
-# find_head_cycle's marks: not yet walked, on the chain being walked, chain ends.
-cdef enum:
-    UNSEEN = 0
-    ON_PATH = 1
-    ENDS = 2
 
-
-cdef int find_head_cycle(const int* heads_n, int n, unsigned char* mark_n,
-                         int* entry) noexcept nogil:
+cdef int find_head_cycle(const int* heads_n, int n, int* mark_n, int* entry) noexcept nogil:
     cdef int i, j
-    for i in range(n):
-        mark_n[i] = UNSEEN
+    memset(mark_n, 0, max(n, 0) * sizeof(int))
     for i in range(n):
         j = i
-        while 0 <= j < n and mark_n[j] == UNSEEN and heads_n[j] != j:
-            mark_n[j] = ON_PATH
+        while 0 <= j < n and mark_n[j] == 0 and heads_n[j] != j:
+            mark_n[j] = i + 1
             j = heads_n[j]
-        if 0 <= j < n and mark_n[j] == ON_PATH:
+        if 0 <= j < n and mark_n[j] == i + 1:
             entry[0] = j
             return i
-        j = i
-        while 0 <= j < n and mark_n[j] == ON_PATH:
-            mark_n[j] = ENDS
-            j = heads_n[j]
     return -1
 
 
@@ -41,7 +32,7 @@ def head_cycle(heads):
     one outside the doc ends its chain (check the range first)."""
     cdef int n = len(heads)
     cdef int* heads_n = <int*>malloc(max(n, 1) * sizeof(int))
-    cdef unsigned char* mark_n = <unsigned char*>malloc(max(n, 1))
+    cdef int* mark_n = <int*>malloc(max(n, 1) * sizeof(int))
     cdef int i, first, entry = -1
     if heads_n == NULL or mark_n == NULL:
         free(heads_n)

@@ -391,7 +391,7 @@ cdef class ArcEager(TransitionSystem):
             else:
                 gold.c.labels[i] = self.fallback_label
                 gold.n_unknown_labels += 1
-        cdef unsigned char* mark_n = <unsigned char*>malloc(max(n, 1))
+        cdef int* mark_n = <int*>malloc(max(n, 1) * sizeof(int))
         if mark_n == NULL:
             raise MemoryError()
         first = find_head_cycle(gold.c.heads, n, mark_n, &entry)

@@ -27,7 +27,7 @@ cdef int* _heads_array(heads) except NULL:
     for a cycle."""
     cdef int n = len(heads)
     cdef int* heads_n = <int*>malloc(max(n, 1) * sizeof(int))
-    cdef unsigned char* mark_n = <unsigned char*>malloc(max(n, 1))
+    cdef int* mark_n = <int*>malloc(max(n, 1) * sizeof(int))
     if heads_n == NULL or mark_n == NULL:
         free(heads_n)
         free(mark_n)

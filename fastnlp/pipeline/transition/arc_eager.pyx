@@ -49,6 +49,7 @@ from .closing cimport (closing_break_apply, closing_break_cost, closing_break_va
                        closing_reduce_apply, closing_reduce_cost, closing_reduce_valid,
                        closing_right_apply, closing_right_cost, closing_right_valid,
                        needs_closing, settle)
+from .features import TemplateSet
 from .nonproj import DELIMITER, deprojectivize_arrays, projectivize
 from .state cimport (FnlpGold, FnlpMove, FnlpState, State, fnlp_add_arc, fnlp_B,
                      fnlp_has_head, fnlp_pop, fnlp_push, fnlp_S, fnlp_set_sent_start,
@@ -295,7 +296,7 @@ cdef class ArcEager(TransitionSystem):
     ACTION_NAMES = ("SHIFT", "REDUCE", "LEFT", "RIGHT", "BREAK")
     LABELLED = ("LEFT", "RIGHT")
     ORACLE_ORDER = ("BREAK", "LEFT", "RIGHT", "REDUCE", "SHIFT")
-    default_nr_feature_tokens = 8
+    default_nr_feature_tokens = TemplateSet.PARSER.n_slots
 
     def __init__(self, strings, labels=(), *, nr_feature_tokens=None, label_freqs=None,
                  projectivize=True):

@@ -31,6 +31,7 @@ from collections import Counter
 from ...tokens.doc cimport Doc
 from ...tokens.entity_tags cimport IOB_BEGIN, IOB_IN, IOB_OUT, split_entity_tag
 from ...tokens.entity_tags import MISSING_TAGS
+from .features import TemplateSet
 from .state cimport (FnlpGold, FnlpMove, FnlpState, State, fnlp_advance,
                      fnlp_close_entity, fnlp_entity_is_open, fnlp_is_space,
                      fnlp_open_entity)
@@ -228,7 +229,7 @@ cdef class BiluoMoves(TransitionSystem):
     ACTION_NAMES = ("B", "I", "L", "U", "O")
     LABELLED = ("B", "I", "L", "U")
     ORACLE_ORDER = ("B", "I", "L", "U", "O")
-    default_nr_feature_tokens = 3
+    default_nr_feature_tokens = TemplateSet.NER.n_slots
 
     cdef int fill_move(self, FnlpMove* move, int action) except -1:
         if action == BEGIN:

@@ -15,6 +15,7 @@ from .heads cimport find_head_cycle
 from .token cimport Token, token_get_attr
 
 from .. import attrs as attrs_module
+from .entity_tags import MISSING_TAGS
 from .errors import E
 from ..symbols import EMPTY_MORPH, SYMBOL_IDS, UNIVERSAL_POS
 from .morph import MorphAnalysis, normalize_feats
@@ -196,7 +197,7 @@ cdef class Doc:
         strings = self.vocab.strings
         cdef int i
         for i, tag in enumerate(tags):
-            if tag is None or tag == "" or tag == "-":
+            if tag in MISSING_TAGS:
                 self.c[i].ent_iob = IOB_MISSING
                 self.c[i].ent_type = 0
                 continue

@@ -8,9 +8,9 @@ the state's offset) or -1 when there is no such token.
 extra_state_tokens) picks a set, its size is the model's number of feature slots (nF),
 and the transition system finds the same set again from (kind, nF). Against spaCy 3.8
 (`StateC.set_context_tokens`): PARSER is spaCy's 8; NER is spaCy's 3 (B0, the open
-entity's first token, the token before B0, which spaCy names only inside an entity and
-P1 always); NER_EXTRA is spaCy's 6 (B0 and the open entity's first five tokens left of
-B0). PARSER_EXTRA's 13 are fastnlp's own (spaCy's list of 13 overwrites one slot), and
+entity's first token and the token before B0, which spaCy names only inside an entity
+and P1 always names); NER_EXTRA is spaCy's 6 (B0 and the open entity's first five
+tokens left of B0). PARSER_EXTRA's 13 are fastnlp's own (spaCy's list of 13 overwrites one slot), and
 PARSER_SMALL is only reachable by its count.
 """
 from enum import Enum

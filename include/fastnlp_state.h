@@ -20,6 +20,9 @@
 
 #define FNLP_NO_TOKEN (-1)
 #define FNLP_MAX_KIDS 2
+/* The entity templates name at most the first FNLP_MAX_ENT_TOKENS tokens of the open
+ * entity (fnlp_E; features.pxd E0..E4, spaCy's extra NER state tokens). */
+#define FNLP_MAX_ENT_TOKENS 5
 #define FNLP_SENT_START 1
 #define FNLP_SENT_INSIDE (-1)
 #define FNLP_SENT_UNKNOWN 0
@@ -215,19 +218,32 @@ static inline int fnlp_n_headless_stack(const FnlpState* st) {
     return n;
 }
 
+/* The k-th token (k >= 0) of the open entity, or -1: none is open, or it has no k-th
+ * token left of B0 yet. */
+static inline int fnlp_E(const FnlpState* st, int k) {
+    if (st->ent_start == FNLP_NO_TOKEN || k < 0) return FNLP_NO_TOKEN;
+    int t = st->ent_start + k;
+    return t < st->b0 ? t : FNLP_NO_TOKEN;
+}
+
 /* The tokens left of B0 that a feature of this state or of a later one can name: the
- * token before B0, the open entity's start, the stack tokens and their cached
- * children, B0's cached left children (every other later feature token is right of
- * B0). Writes at most fnlp_n_needed_max(st) tokens, some possibly repeated, into out;
- * returns how many. Decoding a long doc in windows computes rows for these only. */
+ * token before B0, the open entity's first FNLP_MAX_ENT_TOKENS tokens, the stack tokens
+ * and their cached children, B0's cached left children (every other later feature
+ * token is right of B0). Writes at most fnlp_n_needed_max(st) tokens, some possibly
+ * repeated, into out; returns how many. Decoding a long doc in windows computes rows
+ * for these only. */
 static inline int fnlp_n_needed_max(const FnlpState* st) {
-    return 2 + (st->stack_len + 1) * (1 + 2 * FNLP_MAX_KIDS);
+    return 1 + FNLP_MAX_ENT_TOKENS + (st->stack_len + 1) * (1 + 2 * FNLP_MAX_KIDS);
 }
 
 static inline int fnlp_needed_tokens(const FnlpState* st, int* out) {
     int n = 0;
     if (st->b0 > 0) out[n++] = st->b0 - 1;
-    if (st->ent_start != FNLP_NO_TOKEN) out[n++] = st->ent_start;
+    for (int k = 0; k < FNLP_MAX_ENT_TOKENS; k++) {
+        int t = fnlp_E(st, k);
+        if (t == FNLP_NO_TOKEN) break;
+        out[n++] = t;
+    }
     for (int i = 0; i <= st->stack_len; i++) {
         int t = i < st->stack_len ? st->stack[i] : st->b0;
         if (t >= st->length) continue;

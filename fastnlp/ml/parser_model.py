@@ -14,12 +14,8 @@ import numpy
 from thinc.api import Linear, Model, chain, list2array, zero_init
 from thinc.types import Floats2d
 
+from ..pipeline.transition.features import template_set, template_set_of_size
 from ..registry import register
-
-# Feature slots per state: the parser's and NER's templates, without and with the extra
-# state tokens (extra_state_tokens = true).
-FEATURE_SLOTS = {("parser", False): 8, ("parser", True): 13, ("ner", False): 3,
-                 ("ner", True): 6}
 
 
 @register("architectures", "fastnlp.TransitionBasedParser.v1",
@@ -27,26 +23,22 @@ FEATURE_SLOTS = {("parser", False): 8, ("parser", True): 13, ("ner", False): 3,
 def build_transition_parser(tok2vec: Model, state_type: str, extra_state_tokens: bool,
                             hidden_width: int, maxout_pieces: int, use_upper: bool = True,
                             nO: Optional[int] = None) -> Model:
-    """The parser/NER model; state_type ("parser" or "ner") picks the feature templates."""
-    if (state_type, bool(extra_state_tokens)) not in FEATURE_SLOTS:
-        raise ValueError(f"TransitionBasedParser: state_type must be 'parser' or 'ner', "
-                         f"not {state_type!r}")
-    n_slots = FEATURE_SLOTS[(state_type, bool(extra_state_tokens))]
-    return _build(tok2vec, n_slots, hidden_width, maxout_pieces, use_upper, nO, state_type)
+    """The parser/NER model; state_type ("parser" or "ner") and extra_state_tokens pick
+    the feature templates (features.TemplateSet), whose number is the model's nF."""
+    templates = template_set(state_type, extra_state_tokens)
+    return _build(tok2vec, templates.n_slots, hidden_width, maxout_pieces, use_upper, nO,
+                  state_type)
 
 
 @register("architectures", "spacy.TransitionBasedParser.v1")
 def build_transition_parser_v1(tok2vec: Model, nr_feature_tokens: int, hidden_width: int,
                                maxout_pieces: int, use_upper: bool = True,
                                nO: Optional[int] = None) -> Model:
-    """The v1 signature: the number of feature tokens instead of the state type."""
-    by_count = {n: key for key, n in FEATURE_SLOTS.items()}
-    if nr_feature_tokens not in by_count:
-        raise ValueError(f"TransitionBasedParser.v1: nr_feature_tokens must be one of "
-                         f"{sorted(by_count)}, not {nr_feature_tokens}")
-    state_type = by_count[nr_feature_tokens][0]
-    return _build(tok2vec, nr_feature_tokens, hidden_width, maxout_pieces, use_upper, nO,
-                  state_type)
+    """The v1 signature: the number of feature tokens (the size of a template set)
+    instead of the state type."""
+    templates = template_set_of_size(nr_feature_tokens)
+    return _build(tok2vec, templates.n_slots, hidden_width, maxout_pieces, use_upper, nO,
+                  templates.state_type)
 
 
 def _build(tok2vec, n_slots, hidden_width, maxout_pieces, use_upper, nO, state_type):

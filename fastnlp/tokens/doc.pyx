@@ -3,6 +3,7 @@
 cimport numpy as np
 from libc.string cimport memset
 from libc.stdint cimport int64_t, uint32_t
+from libc.stdlib cimport free, malloc
 
 from pathlib import Path
 
@@ -11,10 +12,13 @@ import numpy
 from ..attrs cimport *
 from ..lexeme cimport lex_check_flag
 from ..parts_of_speech cimport univ_pos_t
+from .entity_tags cimport IOB_BEGIN, IOB_IN, IOB_MISSING, IOB_OUT, split_entity_tag
+from .heads cimport find_head_cycle
 from .token cimport Token, token_get_attr
 
 import fastnlp.attrs as attrs_module
 from ..lang import get_syntax_iterator
+from .entity_tags import MISSING_TAGS
 from ..symbols import EMPTY_MORPH, SYMBOL_IDS, UNIVERSAL_POS
 from .doc_io import doc_from_bytes, doc_to_bytes, doc_to_json
 from .errors import E
@@ -25,8 +29,6 @@ np.import_array()
 
 cdef int PADDING = 1
 cdef LexemeC EMPTY_LEXEME     # zeroed: the lexeme of padding tokens
-_IOB_CODES = {"": 0, "I": 1, "O": 2, "B": 3}
-_IOB_NAMES = ["", "I", "O", "B"]
 
 
 cdef int _set_token_attr(TokenC* token, attr_id_t attr, attr_t value) except -1:
@@ -68,32 +70,38 @@ cdef int set_children_from_heads(TokenC* tokens, int start, int end) except -1:
     sentence nor breaks one. Raises ValueError if a head leaves [start, end) or the
     heads form a cycle.
     """
-    cdef int i, j, h, steps, n = end - start
+    cdef int i, j, h, first, entry, n = end - start
     for i in range(start, end):
         tokens[i].l_kids = 0
         tokens[i].r_kids = 0
         tokens[i].l_edge = i
         tokens[i].r_edge = i
+    # Heads as indices into [start, end) for the cycle check, then its marks.
+    cdef int* heads_n = <int*>malloc(2 * max(n, 1) * sizeof(int))
+    if heads_n == NULL:
+        raise MemoryError()
     for i in range(start, end):
         h = i + tokens[i].head
         if h < start or h >= end:
+            free(heads_n)
             raise ValueError(E.head_out_of_range.format(i=i - start, head=h - start))
+        heads_n[i - start] = h - start
         if h < i:
             tokens[h].r_kids += 1
         elif h > i:
             tokens[h].l_kids += 1
+    first = find_head_cycle(heads_n, n, heads_n + n, &entry)
+    free(heads_n)
+    if first >= 0:
+        raise ValueError(E.head_cycle.format(i=first))
     for i in range(start, end):
         j = i
-        steps = 0
         while tokens[j].head != 0:
             j += tokens[j].head
             if tokens[j].l_edge > <uint32_t>i:
                 tokens[j].l_edge = i
             if tokens[j].r_edge < <uint32_t>i:
                 tokens[j].r_edge = i
-            steps += 1
-            if steps > n:
-                raise ValueError(E.head_cycle.format(i=i - start))
     cdef bint any_parse = False
     for i in range(start, end):
         if tokens[i].head != 0 or tokens[i].dep != 0:
@@ -193,20 +201,22 @@ cdef class Doc:
         strings = self.vocab.strings
         cdef int i
         for i, tag in enumerate(tags):
-            if tag is None or tag == "" or tag == "-":
-                self.c[i].ent_iob = 0
+            if tag in MISSING_TAGS:
+                self.c[i].ent_iob = IOB_MISSING
                 self.c[i].ent_type = 0
                 continue
             if tag == "O":
-                self.c[i].ent_iob = 2
+                self.c[i].ent_iob = IOB_OUT
                 self.c[i].ent_type = 0
                 continue
-            if len(tag) < 3 or tag[1] != "-" or tag[0] not in "BILU":
+            split = split_entity_tag(tag)
+            if split is None:
                 raise ValueError(E.bad_ent_tag.format(i=i, tag=tag))
-            prefix, label = tag[0], tag[2:]
-            begins = prefix in "BU" or i == 0 or self.c[i - 1].ent_iob == 2 \
-                or self.c[i - 1].ent_iob == 0 or self.c[i - 1].ent_type != strings.add(label)
-            self.c[i].ent_iob = 3 if begins else 1
+            prefix, label = split
+            begins = prefix in "BU" or i == 0 or self.c[i - 1].ent_iob == IOB_OUT \
+                or self.c[i - 1].ent_iob == IOB_MISSING \
+                or self.c[i - 1].ent_type != strings.add(label)
+            self.c[i].ent_iob = IOB_BEGIN if begins else IOB_IN
             self.c[i].ent_type = strings.add(label)
 
     cdef int _realloc(self, int new_size) except -1:
@@ -398,11 +408,11 @@ cdef class Doc:
         cdef attr_t label = 0
         for i in range(self.length):
             iob = self.c[i].ent_iob
-            if start != -1 and (iob != 1 or self.c[i].ent_type != label):
+            if start != -1 and (iob != IOB_IN or self.c[i].ent_type != label):
                 spans.append(Span(self, start, i, label=label, kb_id=self.c[start].ent_kb_id,
                                   span_id=self.c[start].ent_id))
                 start = -1
-            if iob == 3 or (iob == 1 and start == -1 and self.c[i].ent_type != 0):
+            if iob == IOB_BEGIN or (iob == IOB_IN and start == -1 and self.c[i].ent_type != 0):
                 start = i
                 label = self.c[i].ent_type
         if start != -1:
@@ -438,16 +448,17 @@ cdef class Doc:
         if default != "unmodified":
             for i in range(self.length):
                 if not covered[i]:
-                    self.c[i].ent_iob = 2 if default in ("outside", "blocked") else 0
+                    self.c[i].ent_iob = IOB_OUT if default in ("outside", "blocked") \
+                        else IOB_MISSING
                     self.c[i].ent_type = 0
-        for group, code in ((outside, 2), (missing, 0), (blocked, 2)):
+        for group, code in ((outside, IOB_OUT), (missing, IOB_MISSING), (blocked, IOB_OUT)):
             for span in group or []:
                 for i in range(span.start, span.end):
                     self.c[i].ent_iob = code
                     self.c[i].ent_type = 0
         for start, end, label, kb_id, span_id in spans:
             for i in range(start, end):
-                self.c[i].ent_iob = 3 if i == start else 1
+                self.c[i].ent_iob = IOB_BEGIN if i == start else IOB_IN
                 self.c[i].ent_type = label
                 self.c[i].ent_kb_id = kb_id
                 self.c[i].ent_id = span_id

@@ -9,6 +9,7 @@ from typing import Any, Dict, Iterable, List, Optional, Tuple
 import numpy
 
 from .. import attrs as attr_ids
+from ..pipeline.transition.nonproj import projectivize as lift
 from ..tokens import Doc, Span
 from .alignment import Alignment
 from .annotations import reference_from_dict
@@ -134,7 +135,6 @@ class Example:
         strings = self._y.vocab.strings
         gold_deps = [strings[int(d)] for d in dep_ids]
         if projectivize:
-            from ..pipeline.transition.nonproj import projectivize as lift
             # A token that is its own head without a label has no head annotation.
             missing = (gold_heads == numpy.arange(n_y)) & (dep_ids == 0)
             proj_heads, proj_deps = lift(

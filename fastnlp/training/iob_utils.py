@@ -10,8 +10,8 @@ from typing import Iterable, List, Optional, Sequence, Tuple, Union
 import numpy
 
 from ..tokens import Doc, Span
+from ..tokens.entity_tags import IobCode, split_entity_tag
 
-MISSING_TAGS = (None, "-", "")
 Offset = Tuple[int, int, Union[str, int]]
 
 
@@ -25,12 +25,15 @@ def _is_missing(tag) -> bool:
 
 def _split(tag: str, i: int) -> Tuple[str, str]:
     """(prefix, label) of an entity tag; BILUOError naming the tag if malformed."""
-    if len(tag) < 3 or tag[1] != "-" or tag[0] not in "BILU":
+    split = split_entity_tag(tag)
+    if split is None:
         raise BILUOError(f"tag {i} is {tag!r}: expected 'O', '-', or 'B-', 'I-', 'L-', "
                          f"'U-' followed by a label")
-    return tag[0], tag[2:]
+    return split
 
 
+# spaCy's string helpers: they cut at the first hyphen and validate nothing ("O" gives
+# ("O", "")); the converters read tags with split_entity_tag.
 def split_bilu_label(tag: str) -> Tuple[str, str]:
     """("B", "PER") for "B-PER"."""
     prefix, _, label = tag.partition("-")
@@ -52,10 +55,11 @@ def iob_to_biluo(tags: Iterable[Optional[str]]) -> List[Optional[str]]:
             out.append(tag)
             i += 1
             continue
-        if len(tag) < 3 or tag[1] != "-" or tag[0] not in "BI":
+        split = split_entity_tag(tag)
+        if split is None or split[0] not in "BI":
             raise BILUOError(f"iob_to_biluo: tag {i} is {tag!r}: expected 'O', '-', or "
                              f"'B-'/'I-' followed by a label")
-        label = tag[2:]
+        label = split[1]
         end = i + 1
         while end < len(tags) and tags[end] == "I-" + label:
             end += 1
@@ -73,12 +77,11 @@ def biluo_to_iob(tags: Iterable[Optional[str]]) -> List[Optional[str]]:
     """Convert BILUO tags to IOB2 ("U-" becomes "B-", "L-" becomes "I-")."""
     out = []
     for tag in tags:
-        if tag is None or len(tag) < 2 or tag[1] != "-":
-            out.append(tag)
-        elif tag[0] == "U":
-            out.append("B" + tag[1:])
-        elif tag[0] == "L":
-            out.append("I" + tag[1:])
+        split = split_entity_tag(tag)
+        if split is not None and split[0] == "U":
+            out.append("B-" + split[1])
+        elif split is not None and split[0] == "L":
+            out.append("I-" + split[1])
         else:
             out.append(tag)
     return out
@@ -196,7 +199,7 @@ def doc_to_biluo_tags(doc: Doc, missing: Optional[str] = "O") -> List[Optional[s
     """BILUO tags of doc.ents; tokens outside entities are "O", or `missing` if unannotated."""
     tags: List[Optional[str]] = []
     for token in doc:
-        tags.append("O" if token.ent_iob == 2 else missing)
+        tags.append("O" if token.ent_iob == IobCode.IOB_OUT else missing)
     for ent in doc.ents:
         label = ent.label_
         if len(ent) == 1:
@@ -215,7 +218,8 @@ def looks_like_iob(tags: Sequence[Optional[str]]) -> bool:
     for tag in tags:
         if _is_missing(tag) or tag == "O":
             continue
-        if tag[:2] in ("L-", "U-"):
+        split = split_entity_tag(tag)
+        if split is not None and split[0] in "LU":
             return False
         has_entity = True
     return has_entity

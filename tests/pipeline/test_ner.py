@@ -4,11 +4,13 @@ import warnings
 
 import numpy
 import pytest
+from thinc.api import fix_random_seed
 
 import fastnlp
+from fastnlp.pipeline import transition_parser
 from fastnlp.training.example import Example
 
-from parser_helpers import ENTITIES, make_nlp, ner_examples, train
+from parser_helpers import ENTITIES, make_nlp, ner_examples, small_tok2vec, train
 
 
 def _ents(doc):
@@ -173,3 +175,77 @@ def test_no_entity_starts_or_ends_on_whitespace():
     assert _ents(nlp("   ")) == [] and _ents(nlp("\n\n")) == []
     for doc in nlp.pipe(["Anna lives in Berlin \n\n", "\n Berlin"]):
         assert not any(ent[0].is_space or ent[-1].is_space for ent in doc.ents)
+
+
+# extra_state_tokens = true (spaCy's 6 NER feature tokens) --------------------------
+
+def _spacy_ner_extra_config():
+    """The model block of a spaCy config with state_type ner and extra state tokens."""
+    return {"model": {"@architectures": "spacy.TransitionBasedParser.v2",
+                      "state_type": "ner", "extra_state_tokens": True, "hidden_width": 32,
+                      "maxout_pieces": 2, "use_upper": True, "nO": None,
+                      "tok2vec": small_tok2vec()}}
+
+
+def test_ner_with_extra_state_tokens_is_built():
+    """Regression: this valid spaCy config raised 'nr_feature_tokens=6 is not supported
+    for the ner'."""
+    nlp = fastnlp.blank("en")
+    ner = nlp.add_pipe("ner", config=_spacy_ner_extra_config())
+    assert ner.model.get_dim("nF") == 6
+    assert ner.moves.templates == ["B0", "E0", "E1", "E2", "E3", "E4"]
+
+
+@pytest.fixture(scope="module")
+def trained_extra():
+    fix_random_seed(0)
+    nlp = fastnlp.blank("en")
+    nlp.add_pipe("ner", config=_spacy_ner_extra_config())
+    examples = ner_examples(nlp)
+    optimizer = nlp.initialize(lambda: examples)
+    losses = []
+    for _ in range(50):
+        step = {}
+        nlp.update(examples, sgd=optimizer, losses=step)
+        losses.append(step["ner"])
+    return nlp, losses
+
+
+def test_ner_with_extra_state_tokens_learns(trained_extra):
+    nlp, losses = trained_extra
+    assert losses[-1] < 0.1 * losses[0]
+    for text, spans in ENTITIES:
+        assert _ents(nlp(text)) == _gold_ents(text, spans), text
+
+
+def test_ner_with_extra_state_tokens_round_trips(trained_extra, tmp_path):
+    nlp, _ = trained_extra
+    texts = [text for text, _ in ENTITIES]
+    nlp.to_disk(tmp_path / "model")
+    loaded = fastnlp.load(tmp_path / "model")
+    assert loaded.get_pipe("ner").moves.templates == ["B0", "E0", "E1", "E2", "E3", "E4"]
+    assert [_ents(doc) for doc in loaded.pipe(texts)] == [_ents(doc) for doc in nlp.pipe(texts)]
+
+
+def test_ner_with_extra_state_tokens_decodes_long_docs_in_windows(monkeypatch):
+    """A doc longer than DECODE_TOKENS, decoded window by window, gets the entities of
+    one decode over the whole doc, entities longer than a window included (that the
+    windows hold the rows of E1..E4 is checked directly in test_features)."""
+    fix_random_seed(1)
+    nlp = fastnlp.blank("en")
+    nlp.add_pipe("ner", config=_spacy_ner_extra_config())
+    name = "Anna Maria Lisa Smith Jones Brown"
+    text = f"{name} lives in Berlin"
+    data = ENTITIES + [(text, [(0, len(name), "PER"), (len(text) - 6, len(text), "LOC")])]
+    examples = ner_examples(nlp, data)
+    optimizer = nlp.initialize(lambda: examples)
+    for _ in range(30):
+        nlp.update(examples, sgd=optimizer)
+    long_text = " ".join([text] * 6 + [t for t, _ in ENTITIES])
+    monkeypatch.setattr(transition_parser, "DECODE_TOKENS", 10 ** 9)
+    whole = nlp(long_text)
+    monkeypatch.setattr(transition_parser, "DECODE_TOKENS", 4)
+    windowed = nlp(long_text)
+    assert len(whole) > 10 * 4 and max(len(ent) for ent in whole.ents) > 4
+    assert [(e.start, e.end, e.label_) for e in windowed.ents] == \
+        [(e.start, e.end, e.label_) for e in whole.ents]

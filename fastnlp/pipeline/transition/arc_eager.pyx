@@ -40,12 +40,16 @@ token is lost only by a BREAK before it.
 from collections import Counter
 
 from libc.stdint cimport uint64_t
+from libc.stdlib cimport free, malloc
 
 from ...tokens.doc cimport Doc, set_children_from_heads
-from .closing cimport (closing_break_apply, closing_break_valid, closing_cost,
-                       closing_left_apply, closing_left_valid, closing_reduce_apply,
-                       closing_reduce_valid, closing_right_apply, closing_right_valid,
+from ...tokens.heads cimport find_head_cycle
+from .closing cimport (closing_break_apply, closing_break_cost, closing_break_valid,
+                       closing_left_apply, closing_left_cost, closing_left_valid,
+                       closing_reduce_apply, closing_reduce_cost, closing_reduce_valid,
+                       closing_right_apply, closing_right_cost, closing_right_valid,
                        needs_closing, settle)
+from .features import TemplateSet
 from .nonproj import DELIMITER, deprojectivize_arrays, projectivize
 from .state cimport (FnlpGold, FnlpMove, FnlpState, State, fnlp_add_arc, fnlp_B,
                      fnlp_has_head, fnlp_pop, fnlp_push, fnlp_S, fnlp_set_sent_start,
@@ -167,7 +171,7 @@ cdef int reduce_cost(const FnlpState* st, const FnlpGold* gold, const FnlpMove* 
     """S0's gold children in the buffer are lost; a gold sentence start at B0 too if S0 is
     the only stack token."""
     if st.closing:
-        return closing_cost(st, gold, 2, 0)
+        return closing_reduce_cost(st, gold)
     return n_kids_from(gold, fnlp_S(st, 0), st.b0) + pop_start_cost(st, gold)
 
 
@@ -195,7 +199,7 @@ cdef int left_cost(const FnlpState* st, const FnlpGold* gold, const FnlpMove* mo
     buffer token or S0 itself (a root); 1 more for a wrong label when B0 is the head;
     a gold sentence start at B0 is lost (B0 gets a left child) if still open."""
     if st.closing:
-        return closing_cost(st, gold, 1, move.label)
+        return closing_left_cost(st, gold, move.label)
     cdef int s = fnlp_S(st, 0)
     cdef int b = st.b0
     cdef int h = gold.heads[s]
@@ -232,7 +236,7 @@ cdef int right_cost(const FnlpState* st, const FnlpGold* gold, const FnlpMove* m
     root, its head is later in the buffer, or its head is deeper in the stack. B0's
     headless gold children on the stack are lost too, and a gold sentence start at B0."""
     if st.closing:
-        return closing_cost(st, gold, 0, move.label)
+        return closing_right_cost(st, gold, move.label)
     cdef int s = fnlp_S(st, 0)
     cdef int b = st.b0
     cdef int h = gold.heads[b]
@@ -273,7 +277,7 @@ cdef int break_cost(const FnlpState* st, const FnlpGold* gold, const FnlpMove* m
     tokens in the buffer, and gold heads in the buffer of headless stack tokens; 1 more
     if B0 is known not to start a gold sentence. While closing: see closing.pyx."""
     if st.closing:
-        return closing_cost(st, gold, 3, 0)
+        return closing_break_cost(st, gold)
     cdef int i, token, cost = 0
     if gold.sent_starts[st.b0] == FNLP_SENT_INSIDE:
         cost += 1
@@ -292,7 +296,7 @@ cdef class ArcEager(TransitionSystem):
     ACTION_NAMES = ("SHIFT", "REDUCE", "LEFT", "RIGHT", "BREAK")
     LABELLED = ("LEFT", "RIGHT")
     ORACLE_ORDER = ("BREAK", "LEFT", "RIGHT", "REDUCE", "SHIFT")
-    default_nr_feature_tokens = 8
+    default_nr_feature_tokens = TemplateSet.PARSER.n_slots
 
     def __init__(self, strings, labels=(), *, nr_feature_tokens=None, label_freqs=None,
                  projectivize=True):
@@ -370,7 +374,7 @@ cdef class ArcEager(TransitionSystem):
         cdef Gold gold = Gold()
         gold.alloc_parse(n)
         known = set(self.labels)
-        cdef int i, h, steps
+        cdef int i, h, first, entry
         for i in range(n):
             head, label = heads[i], labels[i]
             if head is None or (head == i and not label):
@@ -388,14 +392,13 @@ cdef class ArcEager(TransitionSystem):
             else:
                 gold.c.labels[i] = self.fallback_label
                 gold.n_unknown_labels += 1
-        for i in range(n):
-            h = i
-            steps = 0
-            while gold.c.heads[h] != FNLP_NO_TOKEN and gold.c.heads[h] != h:
-                h = gold.c.heads[h]
-                steps += 1
-                if steps > n:
-                    raise GoldError(f"gold: the heads from token {i} form a cycle")
+        cdef int* mark_n = <int*>malloc(max(n, 1) * sizeof(int))
+        if mark_n == NULL:
+            raise MemoryError()
+        first = find_head_cycle(gold.c.heads, n, mark_n, &entry)
+        free(mark_n)
+        if first >= 0:
+            raise GoldError(f"gold: the heads from token {first} form a cycle")
         for i in range(n):
             h = gold.c.heads[i]
             if h != FNLP_NO_TOKEN and h != i:

@@ -10,6 +10,7 @@ from .state cimport (State, fill_token_flags, fnlp_is_final, fnlp_n_needed_max,
                      FNLP_MAX_EXACT_CLOSING)
 from .features cimport fill_context
 from .transition_system cimport Gold
+from .transition_system import GoldError
 
 np.import_array()
 
@@ -72,7 +73,6 @@ cdef class StateBatch:
         """A batch over the examples' predicted docs with their gold. Examples whose
         gold the oracle cannot use raise GoldError, or with skip_bad are left out;
         returns (batch, kept examples, number skipped)."""
-        from .transition_system import GoldError
         kept, golds = [], []
         n_skipped = 0
         for eg in examples:

@@ -29,6 +29,9 @@ missing and partial annotation, and for ill-formed gold sequences too.
 from collections import Counter
 
 from ...tokens.doc cimport Doc
+from ...tokens.entity_tags cimport IOB_BEGIN, IOB_IN, IOB_OUT, split_entity_tag
+from ...tokens.entity_tags import MISSING_TAGS
+from .features import TemplateSet
 from .state cimport (FnlpGold, FnlpMove, FnlpState, State, fnlp_advance,
                      fnlp_close_entity, fnlp_entity_is_open, fnlp_is_space,
                      fnlp_open_entity)
@@ -37,11 +40,7 @@ from .transition_system import GoldError
 
 # Least future loss of a state from which no final state can be reached.
 cdef int UNREACHABLE = 1 << 28
-MISSING_TAGS = (None, "", "-")
 TAG_ACTIONS = {"B": BEGIN, "I": IN, "L": LAST, "U": UNIT}
-IOB_OUT = 2
-IOB_IN = 1
-IOB_BEGIN = 3
 
 
 cdef inline int mismatch(const FnlpGold* gold, int i, int action, int label_id) noexcept nogil:
@@ -230,7 +229,7 @@ cdef class BiluoMoves(TransitionSystem):
     ACTION_NAMES = ("B", "I", "L", "U", "O")
     LABELLED = ("B", "I", "L", "U")
     ORACLE_ORDER = ("B", "I", "L", "U", "O")
-    default_nr_feature_tokens = 3
+    default_nr_feature_tokens = TemplateSet.NER.n_slots
 
     cdef int fill_move(self, FnlpMove* move, int action) except -1:
         if action == BEGIN:
@@ -252,8 +251,9 @@ cdef class BiluoMoves(TransitionSystem):
         freqs = Counter()
         for eg in examples:
             for tag in eg.get_aligned_ner():
-                if tag not in MISSING_TAGS and tag != "O" and tag[0] in "BU":
-                    freqs[tag[2:]] += 1
+                split = split_entity_tag(tag)
+                if split is not None and split[0] in "BU":
+                    freqs[split[1]] += 1
         return freqs
 
     def init_gold(self, example):
@@ -284,17 +284,20 @@ cdef class BiluoMoves(TransitionSystem):
             if tag in MISSING_TAGS:
                 gold.c.ner_actions[i] = -1
                 gold.n_missing += 1
-            elif tag == "O":
+                continue
+            if tag == "O":
                 gold.c.ner_actions[i] = OUT
-            elif len(tag) > 2 and tag[1] == "-" and tag[0] in TAG_ACTIONS:
-                if tag[2:] in label_ids:
-                    gold.c.ner_actions[i] = TAG_ACTIONS[tag[0]]
-                    gold.c.ner_label_ids[i] = label_ids[tag[2:]]
-                else:
-                    gold.c.ner_actions[i] = -1
-                    gold.n_unknown_labels += 1
-            else:
+                continue
+            split = split_entity_tag(tag)
+            if split is None:
                 raise GoldError(f"gold: bad BILUO tag {tag!r} at token {i}")
+            prefix, label = split
+            if label in label_ids:
+                gold.c.ner_actions[i] = TAG_ACTIONS[prefix]
+                gold.c.ner_label_ids[i] = label_ids[label]
+            else:
+                gold.c.ner_actions[i] = -1
+                gold.n_unknown_labels += 1
         fill_future(&gold.c)
         return gold
 
@@ -309,8 +312,11 @@ cdef class BiluoMoves(TransitionSystem):
         label_ids = {label: k for k, label in enumerate(self.labels)}
         cdef int i, n_wrong = 0
         for i, tag in enumerate(tags):
-            action = OUT if tag == "O" else TAG_ACTIONS[tag[0]]
-            n_wrong += mismatch(&gold.c, i, action, -1 if tag == "O" else label_ids[tag[2:]])
+            if tag == "O":
+                n_wrong += mismatch(&gold.c, i, OUT, -1)
+            else:
+                prefix, label = split_entity_tag(tag)
+                n_wrong += mismatch(&gold.c, i, TAG_ACTIONS[prefix], label_ids[label])
         return n_wrong
 
     cdef int write_doc(self, const FnlpState* st, object doc_obj) except -1:

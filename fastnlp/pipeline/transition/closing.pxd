@@ -18,5 +18,9 @@ cdef void closing_left_apply(FnlpState* st, uint64_t label, uint64_t root_label)
 cdef void closing_reduce_apply(FnlpState* st, uint64_t root_label) noexcept nogil
 cdef void closing_break_apply(FnlpState* st, uint64_t root_label) noexcept nogil
 
-cdef int closing_cost(const FnlpState* st, const FnlpGold* gold, int action_kind,
-                      uint64_t label) noexcept nogil
+cdef int closing_right_cost(const FnlpState* st, const FnlpGold* gold,
+                            uint64_t label) noexcept nogil
+cdef int closing_left_cost(const FnlpState* st, const FnlpGold* gold,
+                           uint64_t label) noexcept nogil
+cdef int closing_reduce_cost(const FnlpState* st, const FnlpGold* gold) noexcept nogil
+cdef int closing_break_cost(const FnlpState* st, const FnlpGold* gold) noexcept nogil

@@ -192,19 +192,13 @@ cdef int* least_loss_table(const FnlpState* st, const FnlpGold* gold) noexcept n
     return f
 
 
-cdef int closing_cost(const FnlpState* st, const FnlpGold* gold, int action_kind,
-                      uint64_t label) noexcept nogil:
-    """Cost of a closing move: action_kind 0 RIGHT, 1 LEFT, 2 REDUCE, 3 BREAK."""
+cdef inline int plus_future(const FnlpState* st, const FnlpGold* gold, int local,
+                            bint top_leaves) noexcept nogil:
+    """A closing move's cost from its own loss `local`: plus the least loss reachable
+    after it, minus the least reachable before (least_loss_table). top_leaves: the move
+    takes S0 off the stack (RIGHT, BREAK), else S1 (LEFT, REDUCE). Stacks deeper than
+    FNLP_MAX_EXACT_CLOSING, or no memory for the table: the local loss alone."""
     cdef int m = st.stack_len
-    cdef int s0 = st.stack[m - 1]
-    cdef int s1 = st.stack[m - 2]
-    cdef int local = 0
-    if action_kind == 0:
-        local = arc_loss(gold, s0, s1) + label_loss(gold, s0, s1, label)
-    elif action_kind == 1:
-        local = arc_loss(gold, s1, s0) + label_loss(gold, s1, s0, label)
-    elif action_kind == 3:
-        local = arc_loss(gold, s0, s0) + split_loss(gold, left_edge(st, s0))
     if m > FNLP_MAX_EXACT_CLOSING:
         return local
     cdef int* f = least_loss_table(st, gold)
@@ -212,10 +206,44 @@ cdef int closing_cost(const FnlpState* st, const FnlpGold* gold, int action_kind
         return local
     cdef int q, after
     cdef int before = f[(m - 1) * m + (m - 1)]
-    if action_kind == 0 or action_kind == 3:
+    if top_leaves:
         q = below_headless(st, m - 1)
         after = f[q * m + q]
     else:
         after = f[(m - 2) * m + (m - 1)]
     free(f)
     return local + after - before
+
+
+cdef int closing_right_cost(const FnlpState* st, const FnlpGold* gold,
+                            uint64_t label) noexcept nogil:
+    """RIGHT while closing: S0's gold head is lost unless it is S1 (then 1 for a wrong
+    label), plus the change in the least reachable loss."""
+    cdef int s0 = fnlp_S(st, 0)
+    cdef int s1 = fnlp_S(st, 1)
+    return plus_future(st, gold, arc_loss(gold, s0, s1) + label_loss(gold, s0, s1, label),
+                       True)
+
+
+cdef int closing_left_cost(const FnlpState* st, const FnlpGold* gold,
+                           uint64_t label) noexcept nogil:
+    """LEFT while closing: S1's gold head is lost unless it is S0 (then 1 for a wrong
+    label), plus the change in the least reachable loss."""
+    cdef int s0 = fnlp_S(st, 0)
+    cdef int s1 = fnlp_S(st, 1)
+    return plus_future(st, gold, arc_loss(gold, s1, s0) + label_loss(gold, s1, s0, label),
+                       False)
+
+
+cdef int closing_reduce_cost(const FnlpState* st, const FnlpGold* gold) noexcept nogil:
+    """REDUCE while closing: no arc of its own; the change in the least reachable loss."""
+    return plus_future(st, gold, 0, False)
+
+
+cdef int closing_break_cost(const FnlpState* st, const FnlpGold* gold) noexcept nogil:
+    """BREAK while closing: S0's gold head is lost unless S0 is a gold root, and the split
+    at S0's left edge counts against the gold sentence starts; plus the change in the
+    least reachable loss."""
+    cdef int s0 = fnlp_S(st, 0)
+    return plus_future(st, gold, arc_loss(gold, s0, s0) + split_loss(gold, left_edge(st, s0)),
+                       True)

@@ -21,6 +21,10 @@ cpdef enum FeatureTemplate:
     B0L2
     P1           # the token before B0 (the last one decided; NER)
     E0           # first token of the open entity (NER)
+    E1           # second token of the open entity, if left of B0 (NER, extra tokens)
+    E2           # third ... (at most FNLP_MAX_ENT_TOKENS entity tokens: E0..E4)
+    E3
+    E4
     N_TEMPLATES
 
 

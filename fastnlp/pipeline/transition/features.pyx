@@ -1,20 +1,80 @@
-"""Feature templates of the parser and the entity recognizer, and the default lists.
+"""Feature templates of the parser and the entity recognizer, and the named template sets.
 
 A template names one token relative to the state; `fill_context` writes, for each
 template of a list, that token's row in the batch's token array (doc-local index plus
 the state's offset) or -1 when there is no such token.
-"""
-from .state cimport fnlp_L, fnlp_R, fnlp_view_B, fnlp_view_S, FNLP_NO_TOKEN
 
-# Template lists per `nr_feature_tokens`, as the model configs name them.
-PARSER_TEMPLATES = {
-    6: (B0, B1, S0, S1, S0L1, S0R1),
-    8: (B0, B1, S0, S1, S2, B0L1, S0L1, S0R1),
-    13: (B0, B1, B2, S0, S1, S2, S0L1, S0L2, S0R1, S0R2, S1L1, S1R1, B0L1),
-}
-NER_TEMPLATES = {
-    3: (B0, E0, P1),
-}
+`TemplateSet` is the one table of template lists: the model config's (state_type,
+extra_state_tokens) picks a set, its size is the model's number of feature slots (nF),
+and the transition system finds the same set again from (kind, nF). Against spaCy 3.8
+(`StateC.set_context_tokens`): PARSER is spaCy's 8; NER is spaCy's 3 (B0, the open
+entity's first token and the token before B0, which spaCy names only inside an entity
+and P1 always names); NER_EXTRA is spaCy's 6 (B0 and the open entity's first five
+tokens left of B0). PARSER_EXTRA's 13 are fastnlp's own (spaCy's list of 13 overwrites one slot), and
+PARSER_SMALL is only reachable by its count.
+"""
+from enum import Enum
+
+from .state cimport (fnlp_E, fnlp_L, fnlp_R, fnlp_view_B, fnlp_view_S, FNLP_MAX_ENT_TOKENS,
+                     FNLP_NO_TOKEN)
+
+STATE_TYPES = ("parser", "ner")
+# Entity tokens a state can name (E0..E4), as include/fastnlp_state.h sizes them.
+MAX_ENT_TOKENS = FNLP_MAX_ENT_TOKENS
+
+
+class TemplateSet(Enum):
+    """A named template list: value (state type, extra_state_tokens, templates);
+    extra_state_tokens None for a set no v2 config names."""
+    PARSER = ("parser", False, (B0, B1, S0, S1, S2, B0L1, S0L1, S0R1))
+    PARSER_EXTRA = ("parser", True, (B0, B1, B2, S0, S1, S2, S0L1, S0L2, S0R1, S0R2, S1L1,
+                                     S1R1, B0L1))
+    PARSER_SMALL = ("parser", None, (B0, B1, S0, S1, S0L1, S0R1))
+    NER = ("ner", False, (B0, E0, P1))
+    NER_EXTRA = ("ner", True, (B0, E0, E1, E2, E3, E4))
+
+    @property
+    def state_type(self):
+        return self.value[0]
+
+    @property
+    def extra_state_tokens(self):
+        return self.value[1]
+
+    @property
+    def templates(self):
+        return tuple(FeatureTemplate(t) for t in self.value[2])
+
+    @property
+    def n_slots(self):
+        return len(self.value[2])
+
+
+def template_set(state_type, extra_state_tokens):
+    """The set a v2 model config names (spacy.TransitionBasedParser.v2)."""
+    for member in TemplateSet:
+        if member.state_type == state_type \
+                and member.extra_state_tokens is bool(extra_state_tokens):
+            return member
+    raise ValueError(f"TransitionBasedParser: state_type must be "
+                     f"{' or '.join(repr(t) for t in STATE_TYPES)}, not {state_type!r}")
+
+
+def template_set_of_size(nr_feature_tokens):
+    """The set a v1 model config names by its size (spacy.TransitionBasedParser.v1)."""
+    by_size = {member.n_slots: member for member in TemplateSet
+               if member.extra_state_tokens is not None}
+    if nr_feature_tokens not in by_size:
+        raise ValueError(f"TransitionBasedParser.v1: nr_feature_tokens must be one of "
+                         f"{sorted(by_size)}, not {nr_feature_tokens}")
+    return by_size[nr_feature_tokens]
+
+
+# Template lists per number of templates, per system kind (derived from TemplateSet).
+PARSER_TEMPLATES = {member.n_slots: member.templates for member in TemplateSet
+                    if member.state_type == "parser"}
+NER_TEMPLATES = {member.n_slots: member.templates for member in TemplateSet
+                 if member.state_type == "ner"}
 TEMPLATE_NAMES = {int(t): t.name for t in FeatureTemplate if t != N_TEMPLATES}
 
 
@@ -23,7 +83,7 @@ def templates_for(kind, nr_feature_tokens):
     explicit sequence of template names passed as nr_feature_tokens."""
     if not isinstance(nr_feature_tokens, int):
         names = list(nr_feature_tokens)
-        unknown = [n for n in names if n not in FeatureTemplate.__members__]
+        unknown = [n for n in names if n not in TEMPLATE_NAMES.values()]
         if unknown or not names:
             raise ValueError(f"unknown feature templates {unknown}; "
                              f"known: {sorted(TEMPLATE_NAMES.values())}")
@@ -68,8 +128,8 @@ cdef int template_token(const FnlpState* st, int template) noexcept nogil:
         return fnlp_L(st, fnlp_view_B(st, 0), 2)
     elif template == P1:
         return st.b0 - 1 if 0 < st.b0 <= st.length else FNLP_NO_TOKEN
-    elif template == E0:
-        return st.ent_start
+    elif E0 <= template <= E4:
+        return fnlp_E(st, template - E0)
     return FNLP_NO_TOKEN
 
 

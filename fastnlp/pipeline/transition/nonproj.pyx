@@ -12,7 +12,11 @@ might hang anywhere, an arc over it (or over its subtree) is not counted as cros
 """
 from bisect import insort
 
+import numpy
 from libc.stdlib cimport free, malloc
+
+from ...attrs import DEP, HEAD
+from ...tokens.heads cimport find_head_cycle
 
 DELIMITER = "||"
 cdef int NO_HEAD = -1
@@ -23,27 +27,27 @@ cdef int* _heads_array(heads) except NULL:
     for a cycle."""
     cdef int n = len(heads)
     cdef int* heads_n = <int*>malloc(max(n, 1) * sizeof(int))
-    if heads_n == NULL:
+    cdef int* mark_n = <int*>malloc(max(n, 1) * sizeof(int))
+    if heads_n == NULL or mark_n == NULL:
+        free(heads_n)
+        free(mark_n)
         raise MemoryError()
-    cdef int i, h, steps
+    cdef int i, first, entry
     for i in range(n):
         head = heads[i]
         if head is None:
             heads_n[i] = NO_HEAD
         elif not 0 <= head < n:
             free(heads_n)
+            free(mark_n)
             raise ValueError(f"head {head} of token {i} is outside the doc (0..{n - 1})")
         else:
             heads_n[i] = head
-    for i in range(n):
-        h = i
-        steps = 0
-        while heads_n[h] != NO_HEAD and heads_n[h] != h:
-            h = heads_n[h]
-            steps += 1
-            if steps > n:
-                free(heads_n)
-                raise ValueError(f"the heads from token {i} form a cycle")
+    first = find_head_cycle(heads_n, n, mark_n, &entry)
+    free(mark_n)
+    if first >= 0:
+        free(heads_n)
+        raise ValueError(f"the heads from token {first} form a cycle")
     return heads_n
 
 
@@ -206,8 +210,6 @@ def deprojectivize_arrays(heads, labels):
 
 def deprojectivize(doc):
     """Lower the decorated arcs of a parsed Doc in place; returns the Doc."""
-    import numpy
-    from ...attrs import DEP, HEAD
     n = len(doc)
     strings = doc.vocab.strings
     rel = doc.to_array(HEAD).view(numpy.int64)

@@ -7,6 +7,7 @@ from libc.stdint cimport uint8_t, uint64_t
 cdef extern from "fastnlp_state.h" nogil:
     int FNLP_NO_TOKEN
     int FNLP_MAX_KIDS
+    int FNLP_MAX_ENT_TOKENS
     int FNLP_SENT_START
     int FNLP_SENT_INSIDE
     int FNLP_SENT_UNKNOWN
@@ -80,6 +81,7 @@ cdef extern from "fastnlp_state.h" nogil:
     int fnlp_H(const FnlpState* st, int i) noexcept
     int fnlp_L(const FnlpState* st, int i, int k) noexcept
     int fnlp_R(const FnlpState* st, int i, int k) noexcept
+    int fnlp_E(const FnlpState* st, int k) noexcept
     int fnlp_n_L(const FnlpState* st, int i) noexcept
     int fnlp_n_R(const FnlpState* st, int i) noexcept
     int fnlp_buffer_len(const FnlpState* st) noexcept

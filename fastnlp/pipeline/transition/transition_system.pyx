@@ -11,7 +11,7 @@ from collections import Counter
 from libc.stdint cimport uint64_t
 from libc.stdlib cimport calloc, free, malloc
 
-from .features import templates_for
+from .features import FeatureTemplate, templates_for
 from .state cimport State, fill_token_flags, fnlp_is_final
 
 # Costs of invalid moves in set_costs (never chosen: valid_m says they are invalid).
@@ -128,7 +128,6 @@ cdef class TransitionSystem:
 
     @property
     def templates(self):
-        from .features import FeatureTemplate
         return [FeatureTemplate(self.templates_f[f]).name for f in range(self.n_feats)]
 
     def add_label(self, label):

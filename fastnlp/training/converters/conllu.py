@@ -15,6 +15,8 @@ import re
 from typing import Iterator, List, Optional, Tuple
 
 from ...errors import FormatError, Messages
+from ...tokens.entity_tags import split_entity_tag
+from ...tokens.heads import head_cycle
 from .records import DocRecord, entities_to_iob, group_records, iob_entities
 
 NER_ITEM = re.compile(r"^((?:name|NE)=)?([BILU])-([A-Z_]+)|O$")
@@ -131,19 +133,10 @@ def _read_heads(raw_heads: List[Tuple[int, str]], source) -> List[int]:
             heads.append(int(head) - 1)
         else:
             raise FormatError(Messages.bad_head.format(head=head, id=i + 1, n=n), source, number)
-    state = [0] * n  # 0 unseen, 1 on the current path, 2 reaches a root
-    for i in range(n):
-        path = []
-        j = i
-        while state[j] == 0 and heads[j] != j:
-            state[j] = 1
-            path.append(j)
-            j = heads[j]
-        if state[j] == 1:
-            raise FormatError(Messages.head_cycle.format(id=j + 1), source, raw_heads[j][0])
-        for k in path:
-            state[k] = 2
-        state[j] = 2
+    cycle = head_cycle(heads)
+    if cycle is not None:
+        _first, j = cycle
+        raise FormatError(Messages.head_cycle.format(id=j + 1), source, raw_heads[j][0])
     return heads
 
 
@@ -207,8 +200,9 @@ def merge_multiword_tokens(rec: DocRecord, mwts: List[Tuple[int, int, str]]) -> 
         merged.heads.append(new_index[rec.heads[root]])
         if rec.ents is not None:
             tag = rec.ents[root]
-            if tag != "O" and end - start > 1:
-                label = tag[2:]
+            split = split_entity_tag(tag)
+            if split is not None and end - start > 1:
+                label = split[1]
                 continues = (rec.ents[start] == "I-" + label and merged.ents
                              and merged.ents[-1] in ("B-" + label, "I-" + label))
                 tag = ("I-" if continues else "B-") + label

@@ -17,6 +17,7 @@ from typing import Any, Callable, Dict, Iterable, Optional, Set, Tuple
 import numpy
 
 from . import attrs as attr_ids
+from .tokens.entity_tags import IobCode
 from .training.example import Example, has_sents
 
 DEFAULT_PIPELINE = ("senter", "tagger", "morphologizer", "parser", "ner", "textcat")
@@ -379,7 +380,7 @@ class Scorer:
                 if not len(indices):
                     continue
                 first, last = int(indices[0]), int(indices[-1]) + 1
-                if (ent_iob[first:last] == 0).any():
+                if (ent_iob[first:last] == IobCode.IOB_MISSING).any():
                     continue
                 key = (ent.label_, first, last)
                 if key in golds:

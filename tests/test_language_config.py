@@ -2,6 +2,7 @@
 the optimizer from [training.optimizer], what to_bytes carries, and frozen / annotating
 components in nlp.update, as in spaCy."""
 import pytest
+from thinc.api import fix_random_seed
 
 import fastnlp
 from fastnlp.config import default_config
@@ -76,16 +77,17 @@ def test_update_excluding_tok2vec_raises_instead_of_training_on_zeros():
 
 
 def test_frozen_tok2vec_that_annotates_feeds_its_listeners():
+    fix_random_seed(0)
     nlp, examples = _tok2vec_tagger()
     optimizer = nlp.initialize(lambda: examples)
     tok2vec_before = nlp.get_pipe("tok2vec").model.to_bytes()
     first = nlp.update(examples, exclude=["tok2vec"], annotates=["tok2vec"], sgd=optimizer)
     start = first["tagger"]
     assert "tok2vec" not in first and start > 0
-    for _ in range(30):
+    for _ in range(60):
         losses = nlp.update(examples, exclude=["tok2vec"], annotates=["tok2vec"],
                             sgd=optimizer)
-    assert losses["tagger"] < start * 0.6
+    assert losses["tagger"] < start / 3
     assert nlp.get_pipe("tok2vec").model.to_bytes() == tok2vec_before
     assert all(eg.predicted.tensor is not None for eg in examples)
 

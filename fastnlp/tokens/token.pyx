@@ -5,10 +5,9 @@ from ..parts_of_speech cimport univ_pos_t
 from ..structs cimport TokenC
 
 from ..symbols import SYMBOL_IDS, SYMBOL_NAMES, UNIVERSAL_POS
+from .entity_tags import IOB_NAMES
 from .errors import E
 from .morph import MorphAnalysis, normalize_feats
-
-_IOB_NAMES = ("", "I", "O", "B")
 
 
 cdef class Token:
@@ -189,7 +188,7 @@ cdef class Token:
 
     @property
     def ent_iob_(self):
-        return _IOB_NAMES[self.c.ent_iob]
+        return IOB_NAMES[self.c.ent_iob]
 
     @property
     def ent_type(self):

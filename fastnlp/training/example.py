@@ -9,14 +9,14 @@ from typing import Any, Dict, Iterable, List, Optional, Tuple
 import numpy
 
 from .. import attrs as attr_ids
-from ..pipeline.transition.nonproj import projectivize as lift
 from ..tokens import Doc, Span
+from ..tokens.entity_tags import IobCode
+from ..tokens.nonproj import projectivize as lift
 from .alignment import Alignment
 from .annotations import reference_from_dict
 from .iob_utils import doc_to_biluo_tags, offsets_to_biluo_tags
 
 SIGNED_ATTRS = (attr_ids.HEAD, attr_ids.SENT_START)
-ENT_O = 2
 
 
 class Example:
@@ -125,7 +125,7 @@ class Example:
         """Reference heads (as predicted token indices) and dep labels per predicted token.
 
         None where the token, or its reference head, is not aligned one-to-one.
-        projectivize=True lifts non-projective arcs with the parser's `nonproj`.
+        projectivize=True lifts non-projective arcs with `tokens/nonproj`.
         """
         align = self.alignment
         n_y = len(self._y)
@@ -219,7 +219,7 @@ class Example:
             self._x, [(e.start_char, e.end_char, e.label_) for e in x_ents], missing=None)
         for i, iob in enumerate(self.get_aligned("ENT_IOB")):
             if tags[i] is None:
-                tags[i] = "O" if iob == ENT_O or self._x[i].is_space else "-"
+                tags[i] = "O" if iob == IobCode.IOB_OUT or self._x[i].is_space else "-"
         return x_ents, tags
 
     def get_aligned_ner(self) -> List[str]:

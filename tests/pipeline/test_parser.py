@@ -227,7 +227,7 @@ def test_unusable_gold_is_skipped_with_a_counting_warning():
 def test_missing_heads_do_not_make_gold_arcs_non_projective():
     """Regression: a token without a head annotation counted as a root when checking
     projectivity, so the arc over it was lifted to the root ("advmod||ROOT")."""
-    from fastnlp.pipeline.transition.nonproj import is_nonproj_arc, projectivize
+    from fastnlp.tokens.nonproj import is_nonproj_arc, projectivize
     assert not is_nonproj_arc(4, [None, 1, 3, None, 1])
     assert is_nonproj_arc(4, [0, 1, 3, 3, 1])
     assert projectivize([None, 1, 3, None, 1], [None, "ROOT", "det", None, "advmod"])[0] == \

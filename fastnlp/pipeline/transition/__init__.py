@@ -4,7 +4,7 @@ from .arc_eager import ArcEager
 from .batch import StateBatch
 from .biluo_moves import BiluoMoves
 from .features import FeatureTemplate, NER_TEMPLATES, PARSER_TEMPLATES, TemplateSet
-from .nonproj import deprojectivize, is_nonproj_tree, projectivize
+from ...tokens.nonproj import deprojectivize, is_nonproj_tree, projectivize
 from .state import State
 from .transition_system import Gold, GoldError, TransitionSystem
 

@@ -50,7 +50,7 @@ from .closing cimport (closing_break_apply, closing_break_cost, closing_break_va
                        closing_right_apply, closing_right_cost, closing_right_valid,
                        needs_closing, settle)
 from .features import TemplateSet
-from .nonproj import DELIMITER, deprojectivize_arrays, projectivize
+from ...tokens.nonproj import DELIMITER, deprojectivize_arrays, projectivize
 from .state cimport (FnlpGold, FnlpMove, FnlpState, State, fnlp_add_arc, fnlp_B,
                      fnlp_has_head, fnlp_pop, fnlp_push, fnlp_S, fnlp_set_sent_start,
                      FNLP_NO_TOKEN, FNLP_SENT_INSIDE, FNLP_SENT_SPLIT, FNLP_SENT_START,

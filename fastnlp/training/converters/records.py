@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from ...tokens import Doc, Span
+from ...tokens.entity_tags import split_entity_tag
 
 Span3 = Tuple[int, int, str]  # (start token, end token exclusive, label)
 
@@ -50,22 +51,24 @@ def iob_entities(tags: Sequence[Optional[str]]) -> List[Span3]:
     spans = []
     i, n = 0, len(tags)
     while i < n:
-        tag = tags[i]
-        if tag is None or tag == "O" or tag == "":
+        start = split_entity_tag(tags[i])
+        if start is None:  # "O" or missing
             i += 1
             continue
-        rest = tag[1:]
         end = i + 1
-        while end < n and tags[end] is not None and tags[end] in ("I" + rest, "L" + rest):
+        while end < n:
+            inside = split_entity_tag(tags[end])
+            if inside is None or inside[0] not in "IL" or inside[1] != start[1]:
+                break
             end += 1
-        spans.append((i, end, tag[2:]))
+        spans.append((i, end, start[1]))
         i = end
     return spans
 
 
 def check_iob_tag(tag: str) -> bool:
     """Whether `tag` is "O" or a prefix in BILU, "-", and a non-empty label."""
-    return tag == "O" or (len(tag) > 2 and tag[0] in "BILU" and tag[1] == "-")
+    return tag == "O" or split_entity_tag(tag) is not None
 
 
 def entities_to_iob(n: int, spans: Sequence[Span3], missing: bool = False) -> List[Optional[str]]:

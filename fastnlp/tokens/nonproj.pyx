@@ -15,8 +15,8 @@ from bisect import insort
 import numpy
 from libc.stdlib cimport free, malloc
 
-from ...attrs import DEP, HEAD
-from ...tokens.heads cimport find_head_cycle
+from ..attrs import DEP, HEAD
+from .heads cimport find_head_cycle
 
 DELIMITER = "||"
 cdef int NO_HEAD = -1

@@ -1,8 +1,8 @@
 """Pseudo-projective lifting and lowering on hand-built trees."""
 import pytest
 
-from fastnlp.pipeline.transition import deprojectivize, is_nonproj_tree, projectivize
-from fastnlp.pipeline.transition.nonproj import deprojectivize_arrays, is_nonproj_arc
+from fastnlp.tokens.nonproj import (deprojectivize, deprojectivize_arrays, is_nonproj_arc,
+                                    is_nonproj_tree, projectivize)
 from fastnlp.tokens import Doc
 from fastnlp.vocab import Vocab
 

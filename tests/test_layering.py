@@ -46,8 +46,12 @@ def _module_name(path):
 
 
 def _modules():
-    return {_module_name(p): p for p in PACKAGE.rglob("*")
-            if p.suffix in (".py", ".pyx", ".pxd") and "__pycache__" not in p.parts}
+    """{module name: its source files} (a Cython module may have a .pyx and a .pxd)."""
+    modules = {}
+    for path in sorted(PACKAGE.rglob("*")):
+        if path.suffix in (".py", ".pyx", ".pxd") and "__pycache__" not in path.parts:
+            modules.setdefault(_module_name(path), []).append(path)
+    return modules
 
 
 def _absolute(current, is_package, level, name):
@@ -107,9 +111,10 @@ def _graph():
     imports of own modules."""
     modules = _modules()
     edges, n_inner = {}, 0
-    for module, path in modules.items():
-        reader = _python_imports if path.suffix == ".py" else _cython_imports
-        for base, names, inside in reader(path, module):
+    for module, paths in modules.items():
+        found = [item for path in paths for item in
+                 (_python_imports if path.suffix == ".py" else _cython_imports)(path, module)]
+        for base, names, inside in found:
             if not (base == "fastnlp" or base.startswith("fastnlp.")):
                 continue
             targets = {_own_module(f"{base}.{n}", modules) for n in names} or \

@@ -4,19 +4,30 @@ The state holds the step, epoch and position in the batch stream, the best score
 random generators' states, and the optimizer's moments, averages and counters. The
 optimizer keys parameters by Thinc node ids, which differ between processes, so they are
 stored under stable names: (component, index of the node in model.walk(), param name).
+
+The state file is msgpack (numbers, strings, lists, numpy arrays): reading a checkpoint
+someone else wrote runs no code of theirs, unlike the pickle it replaces.
 """
-import pickle
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import numpy
+import srsly
 
+from ..errors import FastNLPError
 from ..pipeline_io import pipeline_to_disk
 
 STATE_DIR = "training-state"
-STATE_FILE = "state.pkl"
-STATE_VERSION = 1
+STATE_FILE = "state.msgpack"
+OLD_PICKLE_FILE = "state.pkl"
+STATE_VERSION = 2
+OPTIMIZER_TABLES = ("mom1", "mom2", "averages", "nr_update", "last_seen")
+OPTIMIZER_SCALARS = ("learn_rate", "b1", "b2", "eps", "L2", "grad_clip")
+
+
+class CheckpointError(FastNLPError, ValueError):
+    """A training-state file that cannot be read; names the file."""
 
 
 @dataclass
@@ -45,6 +56,32 @@ class TrainingState:
         if self.numpy_random is not None:
             numpy.random.set_state(self.numpy_random)
 
+    def to_msg(self):
+        """The state as msgpack-ready values (random states as lists and arrays)."""
+        msg = {f.name: getattr(self, f.name) for f in fields(self)
+               if f.name not in ("python_random", "numpy_random")}
+        if self.python_random is not None:
+            version, internal, gauss = self.python_random
+            msg["python_random"] = [version, numpy.asarray(internal, dtype="uint64"), gauss]
+        if self.numpy_random is not None:
+            kind, keys, pos, has_gauss, cached = self.numpy_random
+            msg["numpy_random"] = [kind, numpy.asarray(keys, dtype="uint32"), int(pos),
+                                   int(has_gauss), float(cached)]
+        return msg
+
+    @classmethod
+    def from_msg(cls, msg):
+        names = {f.name for f in fields(cls)} - {"python_random", "numpy_random"}
+        state = cls(**{key: value for key, value in msg.items() if key in names})
+        if msg.get("python_random") is not None:
+            version, internal, gauss = msg["python_random"]
+            state.python_random = (int(version), tuple(int(x) for x in internal), gauss)
+        if msg.get("numpy_random") is not None:
+            kind, keys, pos, has_gauss, cached = msg["numpy_random"]
+            state.numpy_random = (str(kind), numpy.asarray(keys, dtype="uint32"), int(pos),
+                                  int(has_gauss), float(cached))
+        return state
+
 
 def _stable_keys(nlp):
     """Map Thinc (node id, param) keys to names that survive a process restart."""
@@ -60,19 +97,19 @@ def _stable_keys(nlp):
 
 
 def optimizer_state(optimizer, nlp):
+    """The optimizer's tables as lists of [component, node index, param, value] (msgpack
+    maps cannot have tuple keys) and its scalars."""
     names = _stable_keys(nlp)
 
     def rename(table):
         if table is None:
             return None
-        return {names[k]: _to_numpy(v) if hasattr(v, "shape") else v
-                for k, v in table.items() if k in names}
+        return [[*names[k], _to_numpy(v) if hasattr(v, "shape") else v]
+                for k, v in table.items() if k in names]
 
-    scalars = {name: getattr(optimizer, name) for name in
-               ("learn_rate", "b1", "b2", "eps", "L2", "grad_clip")}
-    return {"mom1": rename(optimizer.mom1), "mom2": rename(optimizer.mom2),
-            "averages": rename(optimizer.averages), "nr_update": rename(optimizer.nr_update),
-            "last_seen": rename(optimizer.last_seen), "scalars": scalars}
+    state = {name: rename(getattr(optimizer, name)) for name in OPTIMIZER_TABLES}
+    state["scalars"] = {name: getattr(optimizer, name) for name in OPTIMIZER_SCALARS}
+    return state
 
 
 def restore_optimizer(optimizer, nlp, saved, n_steps):
@@ -82,9 +119,11 @@ def restore_optimizer(optimizer, nlp, saved, n_steps):
 
     def load(table, as_array):
         out = {}
-        for name, value in (table or {}).items():
-            if name in by_name:
-                out[by_name[name]] = xp.asarray(value) if as_array else value
+        for component, index, param, value in table or ():
+            key = by_name.get((component, index, param))
+            if key is not None:
+                # A copy: arrays read from msgpack are read-only views of its buffer.
+                out[key] = xp.array(value) if as_array else value
         return out
 
     optimizer.mom1 = load(saved["mom1"], True)
@@ -103,23 +142,36 @@ def restore_optimizer(optimizer, nlp, saved, n_steps):
 
 def save_checkpoint(nlp, optimizer, state, path):
     """Write the pipeline and its training state under `path` in one atomic rename."""
-    payload = {"version": STATE_VERSION, "state": state,
+    payload = {"version": STATE_VERSION, "state": state.to_msg(),
                "optimizer": optimizer_state(optimizer, nlp)}
     pipeline_to_disk(nlp, path, extra_files={f"{STATE_DIR}/{STATE_FILE}":
-                                             pickle.dumps(payload)})
+                                             srsly.msgpack_dumps(payload)})
 
 
 def load_state(run_dir, nlp, optimizer):
     """Read `run_dir/model-last/training-state`, restoring weights' optimizer state."""
-    path = Path(run_dir) / "model-last" / STATE_DIR / STATE_FILE
+    state_dir = Path(run_dir) / "model-last" / STATE_DIR
+    path = state_dir / STATE_FILE
     if not path.exists():
+        if (state_dir / OLD_PICKLE_FILE).exists():
+            raise CheckpointError(f"{state_dir / OLD_PICKLE_FILE}: a pickled checkpoint of an "
+                                  "older fastnlp; it is not read, since unpickling runs "
+                                  "code. Start the run again without --resume")
         raise FileNotFoundError(f"--resume {run_dir}: no checkpoint at {path}")
-    payload = pickle.loads(path.read_bytes())
-    if payload.get("version") != STATE_VERSION:
-        raise ValueError(f"--resume {run_dir}: checkpoint format {payload.get('version')} "
-                         f"is not {STATE_VERSION}")
-    state = payload["state"]
-    restore_optimizer(optimizer, nlp, payload["optimizer"], state.step)
+    try:
+        payload = srsly.msgpack_loads(path.read_bytes())
+        if not isinstance(payload, dict):
+            raise TypeError("not a table")
+        if payload.get("version") != STATE_VERSION:
+            raise CheckpointError(f"{path}: checkpoint format {payload.get('version')!r} is "
+                                  f"not {STATE_VERSION}")
+        state = TrainingState.from_msg(payload["state"])
+        restore_optimizer(optimizer, nlp, payload["optimizer"], state.step)
+    except CheckpointError:
+        raise
+    except Exception as err:
+        raise CheckpointError(f"{path}: not a readable training state "
+                              f"({type(err).__name__}: {err})") from None
     return state
 
 

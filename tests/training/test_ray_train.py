@@ -8,6 +8,7 @@ import threading
 
 import numpy
 import pytest
+import srsly
 
 ray = pytest.importorskip("ray", reason="Ray training needs the ray extra "
                                         "(pip install fastnlp[ray])")
@@ -15,6 +16,7 @@ ray = pytest.importorskip("ray", reason="Ray training needs the ray extra "
 import fastnlp  # noqa: E402
 from fastnlp.training.ray_train import (RayUnavailable, WorkerFailed,  # noqa: E402
                                         probe_address, ray_train)
+from fastnlp.training.checkpoint import STATE_DIR, STATE_FILE  # noqa: E402
 from fastnlp.training.train import train  # noqa: E402
 from train_data import REPO, make_corpus, write_config  # noqa: E402
 
@@ -123,8 +125,8 @@ def test_dead_worker_fails_cleanly(corpus, local_ray, tmp_path):
         ray_train(config, tmp_path / "out", overrides=_paths(corpus, training__eval_frequency=2),
                   n_workers=2, code=code, timeout=DEADLINE)
     assert marker.exists()
-    state = tmp_path / "out" / "model-last" / "training-state" / "state.pkl"
-    assert pickle.loads(state.read_bytes())["state"].step == 2
+    state = tmp_path / "out" / "model-last" / STATE_DIR / STATE_FILE
+    assert srsly.msgpack_loads(state.read_bytes())["state"]["step"] == 2
 
 
 def _free_port():

@@ -1,6 +1,5 @@
 """Interrupted runs (SIGTERM, a crash) keep their checkpoint and resume to the same result."""
 import os
-import pickle
 import queue
 import signal
 import subprocess
@@ -12,6 +11,7 @@ from pathlib import Path
 import pytest
 import srsly
 
+from fastnlp.training.checkpoint import STATE_DIR, STATE_FILE, TrainingState
 from fastnlp.training.train import import_code, train
 from train_data import REPO, TINY_CONFIG, make_corpus, write_config
 
@@ -88,8 +88,8 @@ def _weights(run_dir):
 
 
 def _state(run_dir):
-    path = Path(run_dir) / "model-last" / "training-state" / "state.pkl"
-    return pickle.loads(path.read_bytes())["state"]
+    path = Path(run_dir) / "model-last" / STATE_DIR / STATE_FILE
+    return TrainingState.from_msg(srsly.msgpack_loads(path.read_bytes())["state"])
 
 
 def test_reference_run_spans_epochs(setup):

@@ -16,7 +16,6 @@ The file is zlib-compressed msgpack of a dict:
 HEAD is a relative offset and SENT_START is 1/-1/0, both as two's complement
 uint64; string columns hold 64-bit string ids (symbols get spaCy's small ids).
 """
-import struct
 import zlib
 from pathlib import Path
 from typing import Dict, Iterable, Iterator, List, Optional, Union
@@ -27,17 +26,15 @@ import srsly
 from .. import attrs as attr_ids
 from ..errors import DocBinError, Messages
 from .doc import Doc
+from .doc_io import span_groups_from_bytes, span_groups_to_bytes
 from .docbin_kernels import doc_from_orths
-from .span import Span
 
 ALL_ATTRS = ("ORTH", "NORM", "TAG", "HEAD", "DEP", "ENT_IOB", "ENT_TYPE", "ENT_KB_ID",
              "ENT_ID", "LEMMA", "MORPH", "POS", "SENT_START")
 # Columns whose values are string ids: every one used goes into "strings".
 STRING_ATTRS = (attr_ids.ORTH, attr_ids.TAG, attr_ids.LEMMA, attr_ids.NORM, attr_ids.MORPH,
                 attr_ids.DEP, attr_ids.ENT_TYPE, attr_ids.ENT_KB_ID, attr_ids.ENT_ID)
-EMPTY_SPAN_GROUPS = srsly.msgpack_dumps([])
 EMPTY_USER_DATA = srsly.msgpack_dumps({})  # skips srsly's per-call registry lookups
-SPAN_STRUCT = struct.Struct(">QQQllll")  # id, kb_id, label, start, end, start_char, end_char
 REQUIRED_KEYS = ("attrs", "tokens", "spaces", "lengths", "strings", "cats")
 
 
@@ -89,7 +86,7 @@ class DocBin:
         if self.store_user_data:
             self.user_data.append(srsly.msgpack_dumps(doc.user_data) if doc.user_data
                                   else EMPTY_USER_DATA)
-        self.span_groups.append(_span_groups_to_bytes(doc, self.strings))
+        self.span_groups.append(span_groups_to_bytes(doc, self.strings))
 
     def _add_strings(self, store, keys, morph: bool) -> None:
         """Add the strings of ids not seen before (an empty morph is "", as in spaCy)."""
@@ -117,7 +114,7 @@ class DocBin:
                 doc.from_array(rest, tokens[:, rest_cols])
             doc.cats = dict(self.cats[i])
             if i < len(self.span_groups):
-                _span_groups_from_bytes(doc, self.span_groups[i])
+                span_groups_from_bytes(doc, self.span_groups[i])
             if i < len(self.user_data) and self.user_data[i] not in (None, EMPTY_USER_DATA):
                 doc.user_data.update(srsly.msgpack_loads(self.user_data[i], use_list=False))
             yield doc
@@ -228,44 +225,3 @@ def _intify(names) -> List[int]:
     if isinstance(names, (str, int)):
         names = [names]
     return attr_ids.intify_attrs(list(names))
-
-
-def _span_groups_to_bytes(doc, strings: set) -> bytes:
-    """spaCy's SpanGroups bytes: {group msgpack: [names]}, or msgpack [] when empty."""
-    groups = getattr(doc, "spans", None) or {}
-    if not groups:
-        return EMPTY_SPAN_GROUPS
-    store = doc.vocab.strings
-    msg = {}
-    for name, group in groups.items():
-        spans = []
-        for span in group:
-            strings.add(store[span.label])
-            for key in (span.kb_id, span.id):
-                if key in store:
-                    strings.add(store[key])
-            spans.append(SPAN_STRUCT.pack(span.id, span.kb_id, span.label, span.start,
-                                          span.end, span.start_char, span.end_char))
-        attrs_dict = dict(getattr(group, "attrs", {}) or {})
-        blob = srsly.msgpack_dumps({"name": name, "attrs": attrs_dict, "spans": spans})
-        msg.setdefault(blob, []).append(name)
-    return srsly.msgpack_dumps(msg)
-
-
-def _span_groups_from_bytes(doc, data: bytes) -> None:
-    """Fill doc.spans from spaCy's SpanGroups bytes (either of its two layouts)."""
-    if not data or data == EMPTY_SPAN_GROUPS:
-        return
-    msg = srsly.msgpack_loads(data)
-    if isinstance(msg, dict):
-        items = [(blob, names) for blob, names in msg.items()]
-    else:
-        items = [(blob, None) for blob in msg]
-    for blob, names in items:
-        group = srsly.msgpack_loads(blob)
-        spans = []
-        for packed in group["spans"]:
-            span_id, kb_id, label, start, end, _sc, _ec = SPAN_STRUCT.unpack(packed)
-            spans.append(Span(doc, start, end, label=label, kb_id=kb_id, span_id=span_id))
-        for name in (names or [group["name"]]):
-            doc.spans[name] = list(spans)

@@ -19,16 +19,20 @@ class FactoryMeta:
     func: Callable
     default_config: Dict[str, Any]
     default_score_weights: Dict[str, Optional[float]] = field(default_factory=dict)
+    # The files its component writes into its own folder of a saved pipeline, each with its
+    # format ("json" or "msgpack"), so loading can check them before building anything.
+    files: Dict[str, str] = field(default_factory=dict)
 
 
 FACTORIES: Dict[str, FactoryMeta] = {}
 
 
-def register_factory(name, *, default_config=None, default_score_weights=None):
-    """Decorator registering a component factory `func(nlp, name, **config)`."""
+def register_factory(name, *, default_config=None, default_score_weights=None, files=None):
+    """Decorator registering a component factory `func(nlp, name, **config)`; `files`:
+    {file name: "json" | "msgpack"} that its component's to_disk writes."""
     def decorate(func):
         FACTORIES[name] = FactoryMeta(name, func, dict(default_config or {}),
-                                      dict(default_score_weights or {}))
+                                      dict(default_score_weights or {}), dict(files or {}))
         registry.factories.register(name, func=func)
         return func
     return decorate

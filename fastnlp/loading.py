@@ -28,7 +28,7 @@ from .errors import ConfigError
 from .lang import get_lang_class
 from .language import Language
 from .ml.ops import resolve_cpu_gemm
-from .pipeline_io import CONFIG_FILE, pipeline_from_disk
+from .pipeline_io import CONFIG_FILE, check_pipeline_dir, pipeline_from_disk
 from .registry import registry
 
 
@@ -157,8 +157,12 @@ def load(name, *, disable=(), exclude=(), config=None):
     cfg = load_config(path / CONFIG_FILE)
     if config:
         cfg = Config(cfg).merge(Config(config))
+    components = cfg.get("components", {})
+    check_pipeline_dir(path, {name: components.get(name, {}).get("factory")
+                              for name in cfg.get("nlp", {}).get("pipeline", [])},
+                       exclude=exclude)
     nlp = build_nlp(cfg, disable=disable, exclude=exclude, path=path / CONFIG_FILE)
-    return pipeline_from_disk(nlp, path, exclude=exclude)
+    return pipeline_from_disk(nlp, path, exclude=exclude, checked=True)
 
 
 def get_package_path(name):

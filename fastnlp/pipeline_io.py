@@ -12,10 +12,54 @@ from pathlib import Path
 import srsly
 
 from .about import __version__
+from .errors import FastNLPError
+from .factories import FACTORIES
 from .util import make_temp_dir
 
 CONFIG_FILE = "config.cfg"
 META_FILE = "meta.json"
+STRINGS_FILE = "vocab/strings.json"
+TAG_MAP_FILE = "vocab/tag_map.json"
+TOKENIZER_FILE = "tokenizer"
+
+
+class PipelineError(FastNLPError, ValueError):
+    """A saved pipeline with a missing or unreadable file; names the file."""
+
+
+def check_pipeline_dir(path, factories, *, exclude=()):
+    """Check every file a saved pipeline needs before anything is built: present, and
+    parsing as its format. factories: {component name: factory name} of its config.
+    Raises PipelineError naming the first file at fault."""
+    path = Path(path)
+    needed = [(META_FILE, "json", dict)]
+    if "vocab" not in exclude:
+        needed.append((STRINGS_FILE, "json", list))
+        if (path / TAG_MAP_FILE).exists():
+            needed.append((TAG_MAP_FILE, "json", dict))
+    if "tokenizer" not in exclude:
+        needed.append((TOKENIZER_FILE, "msgpack", dict))
+    for name, factory in factories.items():
+        meta = FACTORIES.get(factory)
+        if name in exclude or meta is None:
+            continue
+        needed.extend((f"{name}/{file}", kind, None) for file, kind in meta.files.items())
+    for rel, kind, shape in needed:
+        _check_file(path / rel, kind, shape)
+
+
+def _check_file(path, kind, shape):
+    if not path.is_file():
+        raise PipelineError(f"{path}: missing; the pipeline cannot be loaded without it")
+    try:
+        data = path.read_bytes()
+        value = srsly.json_loads(data) if kind == "json" else srsly.msgpack_loads(data)
+    except Exception as err:
+        raise PipelineError(f"{path}: not valid {kind} ({type(err).__name__}: "
+                            f"{' '.join(str(err).split())[:200]})") from None
+    if shape is not None and not isinstance(value, shape):
+        raise PipelineError(f"{path}: expected a {kind} {shape.__name__}, found "
+                            f"{type(value).__name__}")
 
 
 def pipeline_to_disk(nlp, path, *, exclude=(), extra_files=None):
@@ -69,26 +113,43 @@ def _write(nlp, path, exclude):
         component.to_disk(path / name)
 
 
-def pipeline_from_disk(nlp, path, *, exclude=()):
+def pipeline_from_disk(nlp, path, *, exclude=(), checked=False):
+    """Read a saved pipeline's files into the built `nlp`; each file is checked first
+    (check_pipeline_dir, unless the caller did: `checked`), and one that still fails to
+    load is named in a PipelineError."""
     path = Path(path)
     if not path.is_dir():
         raise FileNotFoundError(f"No pipeline directory at {path}")
-    if (path / META_FILE).exists():
-        nlp.meta.update(srsly.read_json(path / META_FILE))
-    if "vocab" not in exclude and (path / "vocab" / "strings.json").exists():
-        nlp.vocab.strings.from_disk(path / "vocab" / "strings.json")
-        if (path / "vocab" / "tag_map.json").exists():
-            nlp.vocab.tag_map = srsly.read_json(path / "vocab" / "tag_map.json")
-    if "tokenizer" not in exclude and (path / "tokenizer").exists():
-        nlp.tokenizer.from_disk(path / "tokenizer")
+    if not checked:
+        check_pipeline_dir(path, {name: nlp._pipe_configs.get(name, {}).get("factory")
+                                  for name in nlp.component_names}, exclude=exclude)
+    nlp.meta.update(srsly.read_json(path / META_FILE))
+    if "vocab" not in exclude:
+        _read(path / STRINGS_FILE, nlp.vocab.strings.from_disk)
+        if (path / TAG_MAP_FILE).exists():
+            nlp.vocab.tag_map = srsly.read_json(path / TAG_MAP_FILE)
+    if "tokenizer" not in exclude:
+        _read(path / TOKENIZER_FILE, nlp.tokenizer.from_disk)
     for name, component in nlp.components:
         if name in exclude or not hasattr(component, "from_disk"):
             continue
-        if not (path / name).exists():
-            raise FileNotFoundError(f"Pipeline at {path} has no weights for component {name!r}")
-        component.from_disk(path / name)
+        if not (path / name).is_dir():
+            raise PipelineError(f"{path / name}: missing; the pipeline has no weights for "
+                                f"component {name!r}")
+        _read(path / name, component.from_disk)
     connect_all_listeners(nlp)
     return nlp
+
+
+def _read(path, reader):
+    """reader(path), with any failure turned into one line naming the file."""
+    try:
+        return reader(path)
+    except FastNLPError:
+        raise
+    except Exception as err:
+        raise PipelineError(f"{path}: cannot be loaded ({type(err).__name__}: "
+                            f"{' '.join(str(err).split())[:200]})") from None
 
 
 def pipeline_to_bytes(nlp, *, exclude=()):

@@ -37,6 +37,7 @@ registry.scorers.register("spacy.ner_scorer.v1", func=make_ner_scorer)
                     "update_with_oracle_cut_size": 100, "incorrect_spans_key": None,
                     "scorer": {"@scorers": "fastnlp.ner_scorer.v1"}},
     default_score_weights={"ents_f": 1.0, "ents_p": 0.0, "ents_r": 0.0, "ents_per_type": None},
+    files=TransitionParser.FILES,
 )
 def make_ner(nlp, name, model, moves, update_with_oracle_cut_size: int, incorrect_spans_key,
              scorer):

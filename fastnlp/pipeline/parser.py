@@ -38,6 +38,7 @@ registry.scorers.register("spacy.parser_scorer.v1", func=make_parser_scorer)
                     "min_action_freq": 30, "scorer": {"@scorers": "fastnlp.parser_scorer.v1"}},
     default_score_weights={"dep_uas": 0.5, "dep_las": 0.5, "dep_las_per_type": None,
                            "sents_p": None, "sents_r": None, "sents_f": 0.0},
+    files=TransitionParser.FILES,
 )
 def make_parser(nlp, name, model, moves, update_with_oracle_cut_size: int,
                 learn_tokens: bool, min_action_freq: int, scorer):

@@ -49,6 +49,7 @@ registry.scorers.register("spacy.tagger_scorer.v1", func=make_tagger_scorer)
                     "scorer": {"@scorers": "fastnlp.tagger_scorer.v1"}, "neg_prefix": "!",
                     "label_smoothing": 0.0},
     default_score_weights={"tag_acc": 1.0, "pos_acc": 0.0},
+    files=TrainablePipe.FILES,
 )
 def make_tagger(nlp, name, model, overwrite: bool, scorer, neg_prefix: str,
                 label_smoothing: float):

@@ -21,7 +21,8 @@ subword_features = true
 """)["model"]
 
 
-@register_factory("tok2vec", default_config={"model": DEFAULT_TOK2VEC_MODEL})
+@register_factory("tok2vec", default_config={"model": DEFAULT_TOK2VEC_MODEL},
+                  files=TrainablePipe.FILES)
 def make_tok2vec(nlp, name, model):
     return Tok2Vec(nlp.vocab, model, name)
 

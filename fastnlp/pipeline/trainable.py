@@ -15,6 +15,8 @@ class TrainablePipe(ABC):
     """
 
     is_trainable = True
+    # What to_disk writes into the component's folder, for the loading checks.
+    FILES = {"cfg": "json", "model": "msgpack"}
 
     def __init__(self, vocab, model, name, *, scorer=None, **cfg):
         self.vocab = vocab

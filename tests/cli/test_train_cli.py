@@ -11,6 +11,7 @@ import fastnlp
 from fastnlp.cli import app
 from fastnlp.tokens import Doc
 from fastnlp.tokens.docbin import DocBin
+from fastnlp.training.checkpoint import STATE_DIR, STATE_FILE
 from fastnlp.training.corpus import Corpus
 from fastnlp.training.train import train
 from fastnlp.vocab import Vocab
@@ -71,9 +72,8 @@ def test_train_prints_a_row_per_evaluation(trained):
 
 
 def _history(out):
-    import pickle
-    path = out / "model-last" / "training-state" / "state.pkl"
-    return pickle.loads(path.read_bytes())["state"].history
+    path = out / "model-last" / STATE_DIR / STATE_FILE
+    return srsly.msgpack_loads(path.read_bytes())["state"]["history"]
 
 
 def test_model_best_holds_the_best_scoring_weights(trained, corpus):

@@ -1,0 +1,86 @@
+"""Loading a saved pipeline checks every file its config needs before building anything:
+a missing, truncated or garbled file is one line naming it, never a deep traceback."""
+import shutil
+
+import pytest
+
+import fastnlp
+from fastnlp.errors import ConfigError, FastNLPError
+from fastnlp.pipeline_io import PipelineError
+from fastnlp.training import Example
+
+SMALL_TOK2VEC = {"@architectures": "fastnlp.HashEmbedCNN.v1", "width": 16, "depth": 1,
+                 "embed_size": 100, "window_size": 1, "maxout_pieces": 2,
+                 "subword_features": True, "pretrained_vectors": None}
+FILES = ["meta.json", "vocab/strings.json", "vocab/tag_map.json", "tokenizer",
+         "tok2vec/cfg", "tok2vec/model", "tagger/cfg", "tagger/model"]
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory):
+    nlp = fastnlp.blank("en")
+    nlp.vocab.tag_map = {"N": {"pos": "NOUN"}, "V": {"pos": "VERB"}}
+    nlp.add_pipe("tok2vec", config={"model": SMALL_TOK2VEC})
+    nlp.add_pipe("tagger", config={"model": {"tok2vec": {
+        "@architectures": "fastnlp.Tok2VecListener.v1", "width": 16}}})
+    examples = [Example.from_dict(nlp.make_doc("I eat rice"), {"tags": ["N", "V", "N"]})]
+    nlp.initialize(lambda: examples)
+    path = tmp_path_factory.mktemp("saved") / "pipeline"
+    nlp.to_disk(path)
+    return path
+
+
+def _copy(saved, tmp_path):
+    target = tmp_path / "copy"
+    shutil.copytree(saved, target)
+    return target
+
+
+def test_the_saved_pipeline_loads(saved):
+    assert fastnlp.load(saved).pipe_names == ["tok2vec", "tagger"]
+    assert sorted(str(p.relative_to(saved)) for p in saved.rglob("*") if p.is_file()) == \
+        sorted(FILES + ["config.cfg"])
+
+
+@pytest.mark.parametrize("rel", [f for f in FILES if f != "vocab/tag_map.json"])
+def test_a_missing_file_is_named(saved, tmp_path, rel):
+    path = _copy(saved, tmp_path)
+    (path / rel).unlink()
+    with pytest.raises(PipelineError) as info:
+        fastnlp.load(path)
+    assert str(info.value) == f"{path / rel}: missing; the pipeline cannot be loaded without it"
+
+
+@pytest.mark.parametrize("rel", FILES)
+@pytest.mark.parametrize("damage", ["truncate", "garble", "empty"])
+def test_a_broken_file_is_named(saved, tmp_path, rel, damage):
+    path = _copy(saved, tmp_path)
+    data = (path / rel).read_bytes()
+    broken = {"truncate": data[: len(data) // 2], "garble": b"\xc1\x00{[" + data[4:],
+              "empty": b""}[damage]
+    (path / rel).write_bytes(broken)
+    with pytest.raises(FastNLPError) as info:
+        fastnlp.load(path)
+    message = str(info.value)
+    assert message.startswith(f"{path / rel}: ") and "\n" not in message, message
+
+
+def test_excluded_components_need_no_files(saved, tmp_path):
+    path = _copy(saved, tmp_path)
+    shutil.rmtree(path / "tagger")
+    assert fastnlp.load(path, exclude=["tagger"]).pipe_names == ["tok2vec"]
+
+
+def test_a_broken_config_is_named(saved, tmp_path):
+    path = _copy(saved, tmp_path)
+    (path / "config.cfg").write_text("[nlp\nlang = ", encoding="utf8")
+    with pytest.raises(ConfigError, match=str(path / "config.cfg")):
+        fastnlp.load(path)
+
+
+def test_from_disk_checks_too(saved, tmp_path):
+    path = _copy(saved, tmp_path)
+    (path / "tagger" / "model").write_bytes(b"")
+    nlp = fastnlp.Language.from_config(fastnlp.load(saved).config)
+    with pytest.raises(PipelineError, match="tagger/model"):
+        nlp.from_disk(path)

@@ -112,3 +112,38 @@ def mutated_dict(draw, msg: dict, values=VALUES):
             cut = draw(st.integers(0, len(value) + 2))
             msg[key] = value[:cut] if cut <= len(value) else value + value[:cut - len(value)]
     return msg
+
+
+@st.composite
+def mutated_text(draw, text: str, fields: str = "\t"):
+    """`text` with lines dropped, repeated or swapped, a field (split on `fields`)
+    replaced by random text, or random characters put in or cut out."""
+    lines = text.split("\n")
+    for _ in range(draw(st.integers(1, 4))):
+        kind = draw(st.sampled_from(["drop", "repeat", "swap", "field", "insert", "cut"]))
+        at = draw(st.integers(0, max(len(lines) - 1, 0)))
+        if not lines:
+            lines = [""]
+        if kind == "drop":
+            del lines[at]
+        elif kind == "repeat":
+            lines.insert(at, lines[at])
+        elif kind == "swap":
+            other = draw(st.integers(0, len(lines) - 1))
+            lines[at], lines[other] = lines[other], lines[at]
+        elif kind == "field":
+            parts = lines[at].split(fields)
+            i = draw(st.integers(0, len(parts) - 1))
+            parts[i] = draw(st.one_of(st.text(max_size=6), st.sampled_from(
+                ["_", "-", "0", "-1", "1-2", "99", "2.1", "B-X", "I-", "NE=B-LOC", "{}", "[]",
+                 "null", "\"", "SpaceAfter=No", "1e400", "\t", " "])))
+            lines[at] = fields.join(parts)
+        elif kind == "insert":
+            line = lines[at]
+            pos = draw(st.integers(0, len(line)))
+            lines[at] = line[:pos] + draw(st.text(min_size=1, max_size=4)) + line[pos:]
+        else:
+            line = lines[at]
+            pos = draw(st.integers(0, len(line)))
+            lines[at] = line[:pos] + line[pos + draw(st.integers(1, 6)):]
+    return "\n".join(lines)

@@ -15,6 +15,7 @@ import re
 from typing import Iterator, List, Optional, Tuple
 
 from ...errors import FormatError, Messages
+from ...symbols import UNIVERSAL_POS
 from ...tokens.entity_tags import split_entity_tag
 from ...tokens.heads import head_cycle
 from .records import DocRecord, entities_to_iob, group_records, iob_entities
@@ -90,6 +91,8 @@ def sentence_to_record(lines: List[Line], source=None, set_ents: bool = False,
         if not id_.isdigit() or int(id_) != len(words) + 1:
             raise FormatError(Messages.bad_id.format(id=id_, expected=len(words) + 1),
                               source, number)
+        if not form:
+            raise FormatError(Messages.empty_word.format(id=id_), source, number)
         index = int(id_)
         words.append(form)
         if index < mwt_end:
@@ -99,6 +102,8 @@ def sentence_to_record(lines: List[Line], source=None, set_ents: bool = False,
         else:
             spaces.append("SpaceAfter=No" not in misc)
         lemmas.append(lemma)
+        if upos != "_" and upos not in UNIVERSAL_POS:
+            raise FormatError(Messages.bad_upos.format(pos=upos), source, number)
         pos.append(upos if upos != "_" else "")
         tags.append(upos if xpos == "_" else xpos)
         morphs.append(feats if feats != "_" else "")

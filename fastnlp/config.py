@@ -65,7 +65,11 @@ def load_config(path, overrides=None, *, interpolate=False):
     elif not path.exists():
         raise ConfigError("config file not found", path=path)
     else:
-        text = path.read_text(encoding="utf8")
+        try:
+            text = path.read_text(encoding="utf8")
+        except UnicodeDecodeError as err:
+            raise ConfigError(f"not UTF-8 text (byte {err.start}: {err.reason})",
+                              path=path) from None
     try:
         config = Config().from_str(_declare_seed_pipeline(text), interpolate=False)
     except Exception as err:
@@ -283,6 +287,8 @@ def resolve_block(value, section, key, path, validate=True):
         raise config_error(err, path, tree={section: {key: value}})
     except catalogue.RegistryError as err:
         raise ConfigError(one_line(err), path=path, section=f"{section}.{key}") from None
+    except ValueError as err:  # an unknown registry name ("@tokenizerz")
+        raise ConfigError(one_line(err), path=path, section=section, key=key) from None
 
 
 def resolve_initialize(config, component_names=(), *, path=None):

@@ -52,6 +52,10 @@ class DocBinError(FormatError):
     """A `.spacy` (DocBin) file or byte string that cannot be read."""
 
 
+class PipelineNotFoundError(FastNLPError, FileNotFoundError):
+    """No saved pipeline at a path or package name (still a FileNotFoundError, as before)."""
+
+
 class ConversionError(FastNLPError):
     """A conversion that cannot run (unknown converter, missing input, ...)."""
 

@@ -393,3 +393,27 @@ def _touch(path):
 def _mkdir(path):
     path.mkdir()
     return path
+
+
+# Found by tests/fuzz/test_fuzz_config.py and test_fuzz_pipeline.py: a config that is not
+# UTF-8 was a UnicodeDecodeError, an unknown registry a bare ValueError from confection,
+# and a [nlp] tokenizer that is a plain value a TypeError when the Language was built.
+def test_config_that_is_not_utf8_is_a_config_error(tmp_path):
+    path = tmp_path / "bad.cfg"
+    path.write_bytes(b"\x80[nlp]\nlang = \"en\"\n")
+    with pytest.raises(ConfigError, match=r"bad.cfg: not UTF-8 text \(byte 0: "):
+        load_config(path)
+
+
+@pytest.mark.parametrize("old, new, match", [
+    ("[components]\n",
+     "[nlp.tokenizer]\n@tokenizerz = \"fastnlp.Tokenizer.v1\"\n\n[components]\n",
+     r"\[nlp\] key 'tokenizer': .*tokenizerz"),
+    ("[nlp]\n", "[nlp]\ntokenizer = \"whitespace\"\n",
+     r"\[nlp\] key 'tokenizer': expected a function block .*'whitespace'"),
+])
+def test_nlp_function_that_is_not_a_function_is_a_config_error(tmp_path, old, new, match):
+    path = write_config(tmp_path / "c.cfg", nlp=(old, new))
+    with pytest.raises(ConfigError, match=match) as info:
+        build_nlp(load_config(path), path=path)
+    assert str(info.value).startswith(str(path)) and "\n" not in str(info.value)

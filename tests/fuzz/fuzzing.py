@@ -12,14 +12,21 @@ from hypothesis import HealthCheck, settings
 
 from fastnlp.errors import FastNLPError
 
-FACTOR = max(1, int(os.environ.get("FASTNLP_FUZZ_EXAMPLES", "1") or 1))
+
+
+def factor() -> int:
+    """The example multiplier: FASTNLP_FUZZ_EXAMPLES, which --fuzz-long sets in
+    pytest_configure (read when a test module is imported, after that hook)."""
+    return max(1, int(os.environ.get("FASTNLP_FUZZ_EXAMPLES", "1") or 1))
+
+
 OUTCOMES = defaultdict(Counter)  # reader -> Counter of "ok" / "fastnlp error" / "other"
 CASE_TIMEOUT_S = 20  # a case this slow counts as a hang
 
 
 def fuzz(max_examples: int):
     """Fixed seeds (derandomize) so CI is repeatable; FASTNLP_FUZZ_EXAMPLES multiplies."""
-    return settings(derandomize=True, deadline=None, max_examples=max_examples * FACTOR,
+    return settings(derandomize=True, deadline=None, max_examples=max_examples * factor(),
                     database=None, suppress_health_check=[HealthCheck.too_slow,
                                                           HealthCheck.data_too_large,
                                                           HealthCheck.filter_too_much])

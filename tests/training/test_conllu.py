@@ -137,3 +137,9 @@ def test_conllu_matches_spacy_converter_on_ewt_dev(shared_data, n_sents, merge):
 def test_conllu_bad_upos_or_empty_form_names_the_line(line, match):
     with pytest.raises(FormatError, match=match):
         list(conllu_to_records(line + "\n", "t.conllu"))
+
+
+def test_conllu_bad_feats_names_the_sentence():
+    line = "1\tNew\tNew\tPROPN\tNNP\tA=b=c|\t0\troot\t_\t_"
+    with pytest.raises(FormatError, match=r"t.conllu:1: Morphology: feature ''"):
+        list(conllu_to_records(line + "\n", "t.conllu"))

@@ -18,7 +18,8 @@ from ...errors import FormatError, Messages
 from ...symbols import UNIVERSAL_POS
 from ...tokens.entity_tags import split_entity_tag
 from ...tokens.heads import head_cycle
-from .records import DocRecord, entities_to_iob, group_records, iob_entities
+from .records import (DocRecord, check_record, entities_to_iob, group_records,
+                      iob_entities)
 
 NER_ITEM = re.compile(r"^((?:name|NE)=)?([BILU])-([A-Z_]+)|O$")
 
@@ -121,6 +122,10 @@ def sentence_to_record(lines: List[Line], source=None, set_ents: bool = False,
                     lemmas=lemmas, heads=heads, deps=deps)
     if set_ents:
         rec.ents = entities_to_iob(len(words), iob_entities(ner))
+    try:
+        check_record(rec)  # what the per-line checks above leave: FEATS that do not parse
+    except ValueError as err:
+        raise FormatError(str(err), source, lines[0][0]) from None
     if merge_subtokens and mwts:
         rec = merge_multiword_tokens(rec, [(s, e, form) for s, e, form, _, _ in mwts])
     rec.sent_starts = [True] + [False] * (len(rec.words) - 1)

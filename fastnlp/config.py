@@ -189,6 +189,17 @@ def suggest(name, options):
 
 def check_config(config, *, path=None):
     """Check names and keys before anything is built, naming the section at fault."""
+    for section in ("training", "nlp", "initialize", "components"):
+        if not isinstance(config.get(section, {}), dict):
+            raise ConfigError("must be a section, not a value", path=path, section=section)
+    pipeline = config.get("nlp", {}).get("pipeline", [])
+    if not isinstance(pipeline, list) or not all(isinstance(n, str) for n in pipeline):
+        raise ConfigError(f"must be a list of component names, got {pipeline!r}"[:200],
+                          path=path, section="nlp", key="pipeline")
+    for name, block in config.get("components", {}).items():
+        if not isinstance(block, dict):
+            raise ConfigError("must be a section, not a value", path=path,
+                              section=f"components.{name}")
     for section, known in (("training", TRAINING_KEYS | {"use_gpu"}), ("nlp", NLP_KEYS),
                            ("initialize", INITIALIZE_KEYS)):
         for key in config.get(section, {}):
@@ -247,6 +258,9 @@ def _check_references(node, path, trail):
         if key.startswith("@"):
             reg_name = key[1:]
             section = ".".join(trail)
+            if not isinstance(value, str):
+                raise ConfigError(f"must name a registered function, got {value!r}"[:200],
+                                  path=path, section=section, key=key)
             if not hasattr(registry, reg_name):
                 raise ConfigError(f"unknown registry @{reg_name}", path=path,
                                   section=section, key=key)

@@ -24,7 +24,7 @@ from .config import (
     one_line,
     resolve_block,
 )
-from .errors import ConfigError, PipelineNotFoundError
+from .errors import ConfigError, FastNLPError, PipelineNotFoundError
 from .lang import get_lang_class
 from .language import Language
 from .ml.ops import resolve_cpu_gemm
@@ -129,6 +129,12 @@ def build_nlp(config, *, vocab=None, disable=(), exclude=(), validate=True, path
         except ConfigValidationError as err:
             raise config_error(err, path, tree={"components": {name: block}})
         except catalogue.RegistryError as err:
+            raise ConfigError(one_line(err), path=path, section=f"components.{name}") from None
+        except FastNLPError:
+            raise
+        except (ValueError, TypeError, KeyError) as err:
+            # An unknown factory, or settings an architecture rejects (MultiHashEmbed's
+            # attrs and rows that differ in length): the component's section is at fault.
             raise ConfigError(one_line(err), path=path, section=f"components.{name}") from None
         # Keep the ${...} references as written, so that the saved config stays linked.
         written = raw.get("components", {}).get(name)

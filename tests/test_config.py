@@ -417,3 +417,22 @@ def test_nlp_function_that_is_not_a_function_is_a_config_error(tmp_path, old, ne
     with pytest.raises(ConfigError, match=match) as info:
         build_nlp(load_config(path), path=path)
     assert str(info.value).startswith(str(path)) and "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize("old, new, match", [
+    ('pipeline = ["tok2vec", "tagger"]', 'pipeline = [["tok2vec"]]',
+     r"\[nlp\] key 'pipeline': must be a list of component names"),
+    ('@architectures = "fastnlp.Tagger.v1"', '@architectures = ["x"]',
+     r"\[components.tagger.model\] key '@architectures': must name a registered function"),
+    ('factory = "tagger"', 'factory = ""', r"\[components.tagger\] key 'factory': "),
+    ('rows = [500, 100, 250, 250]', 'rows = [500]',
+     r"\[components.tok2vec\]: MultiHashEmbed: 4 attrs but 1 row counts"),
+])
+def test_mistyped_config_values_are_config_errors(tmp_path, old, new, match):
+    # Found by the long fuzz run (tests/fuzz/test_fuzz_config.py): TypeError,
+    # AttributeError or a ValueError from deep inside fill_config.
+    from fastnlp.loading import fill_config
+    path = write_config(tmp_path / "c.cfg", value=(old, new))
+    with pytest.raises(ConfigError, match=match) as info:
+        fill_config(load_config(path), path=path)
+    assert str(info.value).startswith(str(path)) and "\n" not in str(info.value)

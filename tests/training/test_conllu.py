@@ -143,3 +143,10 @@ def test_conllu_bad_feats_names_the_sentence():
     line = "1\tNew\tNew\tPROPN\tNNP\tA=b=c|\t0\troot\t_\t_"
     with pytest.raises(FormatError, match=r"t.conllu:1: Morphology: feature ''"):
         list(conllu_to_records(line + "\n", "t.conllu"))
+
+
+def test_conllu_superscript_digit_id_is_a_format_error():
+    # "²".isdigit() is true but int("²") fails: found by the long fuzz run.
+    line = "\u00b21\tNew\tNew\tPROPN\tNNP\t_\t0\troot\t_\t_"
+    with pytest.raises(FormatError, match=r"t.conllu:1: token id '²1' is not 1"):
+        list(conllu_to_records(line + "\n", "t.conllu"))

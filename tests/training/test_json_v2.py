@@ -48,3 +48,12 @@ def test_json_v2_tokens_no_doc_can_hold_name_the_file(token, match):
     text = json.dumps([{"id": 0, "paragraphs": [{"sentences": [{"tokens": [token]}]}]}])
     with pytest.raises(FormatError, match=match):
         list(json_v2_to_records(text, "t.json"))
+
+
+def test_json_v2_head_cycle_names_the_file():
+    # Found by the long fuzz run: a ValueError from Doc() naming no file.
+    tokens = [{"id": 0, "orth": "a", "head": 1, "dep": "x"},
+              {"id": 1, "orth": "b", "head": -1, "dep": "x"}]
+    text = json.dumps([{"id": 0, "paragraphs": [{"sentences": [{"tokens": tokens}]}]}])
+    with pytest.raises(FormatError, match=r"t.json: document 0, paragraph 0: heads form a cycle"):
+        list(json_v2_to_records(text, "t.json"))

@@ -83,13 +83,13 @@ def sentence_to_record(lines: List[Line], source=None, set_ents: bool = False,
             continue
         if "-" in id_:
             first, _, last = id_.partition("-")
-            if not (first.isdigit() and last.isdigit()) or int(first) != len(words) + 1 \
+            if not (first.isdecimal() and last.isdecimal()) or int(first) != len(words) + 1 \
                     or int(last) <= int(first):
                 raise FormatError(Messages.bad_mwt.format(id=id_), source, number)
             mwt_end, mwt_space = int(last), "SpaceAfter=No" not in misc
             mwts.append((int(first) - 1, int(last), form, mwt_space, number))
             continue
-        if not id_.isdigit() or int(id_) != len(words) + 1:
+        if not id_.isdecimal() or int(id_) != len(words) + 1:
             raise FormatError(Messages.bad_id.format(id=id_, expected=len(words) + 1),
                               source, number)
         if not form:
@@ -139,7 +139,7 @@ def _read_heads(raw_heads: List[Tuple[int, str]], source) -> List[int]:
     for i, (number, head) in enumerate(raw_heads):
         if head in ("0", "_"):
             heads.append(i)
-        elif head.isdigit() and 1 <= int(head) <= n:
+        elif head.isdecimal() and 1 <= int(head) <= n:
             heads.append(int(head) - 1)
         else:
             raise FormatError(Messages.bad_head.format(head=head, id=i + 1, n=n), source, number)

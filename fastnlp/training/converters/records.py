@@ -10,6 +10,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 from ...symbols import UNIVERSAL_POS
 from ...tokens import Doc, Span
 from ...tokens.entity_tags import split_entity_tag
+from ...tokens.heads import head_cycle
 from ...tokens.morph import normalize_feats
 
 Span3 = Tuple[int, int, str]  # (start token, end token exclusive, label)
@@ -158,6 +159,18 @@ def check_record(rec: DocRecord) -> DocRecord:
     for feats in rec.morphs or ():
         if isinstance(feats, str):
             normalize_feats(feats)
+    for i, tag in enumerate(rec.ents or ()):
+        if tag is not None and not (isinstance(tag, str) and check_iob_tag(tag)):
+            raise ValueError(f"entity tag {tag!r} of word {i} is not an IOB/BILUO tag")
+    if rec.heads is not None:
+        n = len(rec.words)
+        for i, head in enumerate(rec.heads):
+            if head is not None and head != -1 and not (isinstance(head, int)
+                                                        and 0 <= head < n):
+                raise ValueError(f"head {head!r} of word {i} is out of range ({n} words)")
+        cycle = head_cycle(rec.heads)
+        if cycle is not None:
+            raise ValueError(f"heads form a cycle through word {cycle[0]}")
     return rec
 
 

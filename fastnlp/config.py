@@ -132,6 +132,12 @@ def normalize_config(config, *, path=None):
     if "pipeline" in config.get("nlp", {}) and isinstance(config["nlp"]["pipeline"], dict):
         config = _from_seed_shape(config)
     elif any(key in SEED_TRAINING_KEYS for key in config.get("training", {})):
+        pipeline = config.get("nlp", {}).get("pipeline")
+        if pipeline and not isinstance(pipeline, dict):
+            key = next(k for k in config["training"] if k in SEED_TRAINING_KEYS)
+            raise ConfigError("a setting of the seed shape, whose [nlp] pipeline is a table "
+                              f"of components, but pipeline is {pipeline!r}"[:200], path=path,
+                              section="training", key=key)
         config = _from_seed_shape(config)
     return config
 
@@ -223,6 +229,9 @@ def check_config(config, *, path=None):
             raise ConfigError("no factory = \"...\" for this component", path=path,
                               section=f"components.{name}", key="factory")
         if "factory" in components[name]:
+            if not isinstance(components[name]["factory"], str):
+                raise ConfigError("must name a factory, such as \"tagger\"", path=path,
+                                  section=f"components.{name}", key="factory")
             try:
                 get_factory_meta(components[name]["factory"])
             except ValueError as err:

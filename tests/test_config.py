@@ -436,3 +436,18 @@ def test_mistyped_config_values_are_config_errors(tmp_path, old, new, match):
     with pytest.raises(ConfigError, match=match) as info:
         fill_config(load_config(path), path=path)
     assert str(info.value).startswith(str(path)) and "\n" not in str(info.value)
+
+
+def test_seed_training_key_with_a_list_pipeline_is_a_config_error(tmp_path):
+    # Found by the long fuzz run: an AttributeError from the seed-shape rewrite.
+    path = write_config(tmp_path / "c.cfg", value=("[training]\n", "[training]\nlimit = 3\n"))
+    with pytest.raises(ConfigError, match=r"\[training\] key 'limit': a setting of the seed"):
+        load_config(path)
+
+
+def test_factory_that_is_not_a_name_is_a_config_error(tmp_path):
+    # Found by the long fuzz run: TypeError (unhashable list) from get_factory_meta.
+    from fastnlp.loading import fill_config
+    path = write_config(tmp_path / "c.cfg", value=('factory = "tagger"', 'factory = ["x"]'))
+    with pytest.raises(ConfigError, match=r"\[components.tagger\] key 'factory': must name"):
+        fill_config(load_config(path), path=path)

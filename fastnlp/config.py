@@ -277,7 +277,7 @@ def _check_references(node, path, trail):
                 available = sorted(getattr(registry, reg_name).get_all())
                 close = difflib.get_close_matches(value, available, n=3)
                 hint = f"; did you mean {', '.join(close)}?" if close else ""
-                raise ConfigError(f"no function '{value}' in the {reg_name} registry{hint} "
+                raise ConfigError(f"no function {value!r} in the {reg_name} registry{hint} "
                                   f"Registered: {', '.join(available)}", path=path,
                                   section=section, key=key)
         elif isinstance(value, dict):

@@ -19,7 +19,7 @@ def vocab():
     return Vocab(lex_attr_getters=LEX_ATTRS, lang="en")
 
 
-FUZZ_LONG_FACTOR = 20
+FUZZ_LONG_FACTOR = 10
 
 
 def pytest_addoption(parser):

@@ -451,3 +451,13 @@ def test_factory_that_is_not_a_name_is_a_config_error(tmp_path):
     path = write_config(tmp_path / "c.cfg", value=('factory = "tagger"', 'factory = ["x"]'))
     with pytest.raises(ConfigError, match=r"\[components.tagger\] key 'factory': must name"):
         fill_config(load_config(path), path=path)
+
+
+def test_unknown_function_with_a_newline_is_one_line(tmp_path):
+    # Found by the fuzz suite: an indented "= 32" line continues the value, and the
+    # error quoted it with its newline.
+    from fastnlp.loading import fill_config
+    path = write_config(tmp_path / "c.cfg", value=("\nwidth = 32\n", "\n = 32\n"))
+    with pytest.raises(ConfigError, match="no function") as info:
+        fill_config(load_config(path), path=path)
+    assert "\n" not in str(info.value)

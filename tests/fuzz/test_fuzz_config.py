@@ -47,13 +47,13 @@ def test_the_tiny_config_loads_and_fills():
     assert check_case("fill_config", PATH, lambda: fill_config(config, path=PATH)) is None
 
 
-@fuzz(200)
+@fuzz(400)
 @given(st.one_of(config_text(), st.text(max_size=200)), st.booleans())
 def test_load_config(text, interpolate):
     _load(text, interpolate)
 
 
-@fuzz(60)
+@fuzz(300)
 @given(config_text())
 def test_fill_config(text):
     config = _load(text, False)

@@ -99,32 +99,32 @@ def _strategy(converter):
     return st.one_of(*[mutated_text(text, sep) for text in SAMPLES[converter]])
 
 
-@fuzz(250)
+@fuzz(500)
 @given(_strategy("conllu"), st.integers(1, 3), st.booleans())
 def test_conllu(text, n_sents, merge_subtokens):
     _convert("conllu", text, n_sents, merge_subtokens)
 
 
-@fuzz(200)
+@fuzz(400)
 @given(st.one_of(_strategy("iob"), mutated_text(IOB_PIPES, " "), mutated_text(IOB_PIPES, "|")),
        st.integers(1, 3))
 def test_iob(text, n_sents):
     _convert("iob", text, n_sents)
 
 
-@fuzz(200)
+@fuzz(400)
 @given(st.one_of(_strategy("jsonl"), mutated_text(JSONL, " ")))
 def test_jsonl(text):
     _convert("jsonl", text)
 
 
-@fuzz(200)
+@fuzz(400)
 @given(st.one_of(_strategy("json"), mutated_text(JSON_V2, " "), mutated_text(JSON_V2, ",")))
 def test_json_v2(text):
     _convert("json", text)
 
 
-@fuzz(100)
+@fuzz(200)
 @given(st.sampled_from(sorted(SAMPLES)), st.text(max_size=200))
 def test_random_text(converter, text):
     _convert(converter, text)

@@ -31,19 +31,19 @@ def test_real_bytes_read():
     assert _read(DATA) is None
 
 
-@fuzz(100)
+@fuzz(200)
 @given(st.binary(max_size=120))
 def test_random_bytes(data):
     _read(data)
 
 
-@fuzz(200)
+@fuzz(400)
 @given(mutated_bytes(DATA))
 def test_mutated_bytes(data):
     _read(data)
 
 
-@fuzz(300)
+@fuzz(600)
 @given(mutated_dict(MSG))
 def test_mutated_fields(msg):
     _read(srsly.msgpack_dumps(msg))

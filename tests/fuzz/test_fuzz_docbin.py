@@ -43,19 +43,19 @@ def test_real_bytes_read():
     assert _read(PLAIN) is None and _read(COMPRESSED) is None
 
 
-@fuzz(150)
+@fuzz(300)
 @given(st.binary(max_size=200))
 def test_random_bytes(data):
     _read(data)
 
 
-@fuzz(150)
+@fuzz(300)
 @given(st.one_of(mutated_bytes(PLAIN), mutated_bytes(COMPRESSED)))
 def test_mutated_bytes(data):
     _read(data)
 
 
-@fuzz(300)
+@fuzz(600)
 @given(mutated_dict(MSG))
 def test_mutated_fields(msg):
     _read(srsly.msgpack_dumps(msg))

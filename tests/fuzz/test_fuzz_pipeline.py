@@ -64,7 +64,7 @@ def test_the_saved_pipeline_loads():
     assert FILES and _load(FILES[0], ORIGINAL[FILES[0]]) is None
 
 
-@fuzz(120)
+@fuzz(300)
 @given(damage())
 def test_damaged_file(case):
     _load(*case)

@@ -32,7 +32,7 @@ def check_tokens(text):
     OUTCOMES["tokenizer"]["ok"] += 1
 
 
-@fuzz(400)
+@fuzz(800)
 @given(TEXTS)
 def test_random_unicode_round_trips(text):
     try:
@@ -42,7 +42,7 @@ def test_random_unicode_round_trips(text):
         raise
 
 
-@fuzz(100)
+@fuzz(200)
 @given(st.text(st.characters(blacklist_categories=("Cs",)), max_size=300))
 def test_any_text_round_trips(text):
     try:

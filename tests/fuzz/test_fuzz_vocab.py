@@ -35,19 +35,19 @@ def test_real_bytes_read():
     assert _vocab_read(VOCAB_DATA) is None and _strings_read(STRINGS_DATA) is None
 
 
-@fuzz(100)
+@fuzz(200)
 @given(st.one_of(st.binary(max_size=80), mutated_bytes(VOCAB_DATA)))
 def test_vocab_bytes(data):
     _vocab_read(data)
 
 
-@fuzz(150)
+@fuzz(300)
 @given(mutated_dict(VOCAB_MSG))
 def test_vocab_fields(msg):
     _vocab_read(srsly.msgpack_dumps(msg))
 
 
-@fuzz(100)
+@fuzz(200)
 @given(st.one_of(st.binary(max_size=80), mutated_bytes(STRINGS_DATA)))
 def test_strings_bytes(data):
     _strings_read(data)
@@ -61,7 +61,7 @@ JSON_VALUES = st.recursive(
     max_leaves=8)
 
 
-@fuzz(100)
+@fuzz(200)
 @given(JSON_VALUES)
 def test_strings_json_values(value):
     _strings_read(srsly.json_dumps(value).encode("utf8"))

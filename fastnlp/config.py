@@ -65,7 +65,11 @@ def load_config(path, overrides=None, *, interpolate=False):
     elif not path.exists():
         raise ConfigError("config file not found", path=path)
     else:
-        text = path.read_text(encoding="utf8")
+        try:
+            text = path.read_text(encoding="utf8")
+        except UnicodeDecodeError as err:
+            raise ConfigError(f"not UTF-8 text (byte {err.start}: {err.reason})",
+                              path=path) from None
     try:
         config = Config().from_str(_declare_seed_pipeline(text), interpolate=False)
     except Exception as err:
@@ -128,6 +132,12 @@ def normalize_config(config, *, path=None):
     if "pipeline" in config.get("nlp", {}) and isinstance(config["nlp"]["pipeline"], dict):
         config = _from_seed_shape(config)
     elif any(key in SEED_TRAINING_KEYS for key in config.get("training", {})):
+        pipeline = config.get("nlp", {}).get("pipeline")
+        if pipeline and not isinstance(pipeline, dict):
+            key = next(k for k in config["training"] if k in SEED_TRAINING_KEYS)
+            raise ConfigError("a setting of the seed shape, whose [nlp] pipeline is a table "
+                              f"of components, but pipeline is {pipeline!r}"[:200], path=path,
+                              section="training", key=key)
         config = _from_seed_shape(config)
     return config
 
@@ -185,6 +195,17 @@ def suggest(name, options):
 
 def check_config(config, *, path=None):
     """Check names and keys before anything is built, naming the section at fault."""
+    for section in ("training", "nlp", "initialize", "components"):
+        if not isinstance(config.get(section, {}), dict):
+            raise ConfigError("must be a section, not a value", path=path, section=section)
+    pipeline = config.get("nlp", {}).get("pipeline", [])
+    if not isinstance(pipeline, list) or not all(isinstance(n, str) for n in pipeline):
+        raise ConfigError(f"must be a list of component names, got {pipeline!r}"[:200],
+                          path=path, section="nlp", key="pipeline")
+    for name, block in config.get("components", {}).items():
+        if not isinstance(block, dict):
+            raise ConfigError("must be a section, not a value", path=path,
+                              section=f"components.{name}")
     for section, known in (("training", TRAINING_KEYS | {"use_gpu"}), ("nlp", NLP_KEYS),
                            ("initialize", INITIALIZE_KEYS)):
         for key in config.get(section, {}):
@@ -208,6 +229,9 @@ def check_config(config, *, path=None):
             raise ConfigError("no factory = \"...\" for this component", path=path,
                               section=f"components.{name}", key="factory")
         if "factory" in components[name]:
+            if not isinstance(components[name]["factory"], str):
+                raise ConfigError("must name a factory, such as \"tagger\"", path=path,
+                                  section=f"components.{name}", key="factory")
             try:
                 get_factory_meta(components[name]["factory"])
             except ValueError as err:
@@ -243,6 +267,9 @@ def _check_references(node, path, trail):
         if key.startswith("@"):
             reg_name = key[1:]
             section = ".".join(trail)
+            if not isinstance(value, str):
+                raise ConfigError(f"must name a registered function, got {value!r}"[:200],
+                                  path=path, section=section, key=key)
             if not hasattr(registry, reg_name):
                 raise ConfigError(f"unknown registry @{reg_name}", path=path,
                                   section=section, key=key)
@@ -250,7 +277,7 @@ def _check_references(node, path, trail):
                 available = sorted(getattr(registry, reg_name).get_all())
                 close = difflib.get_close_matches(value, available, n=3)
                 hint = f"; did you mean {', '.join(close)}?" if close else ""
-                raise ConfigError(f"no function '{value}' in the {reg_name} registry{hint} "
+                raise ConfigError(f"no function {value!r} in the {reg_name} registry{hint} "
                                   f"Registered: {', '.join(available)}", path=path,
                                   section=section, key=key)
         elif isinstance(value, dict):
@@ -283,6 +310,8 @@ def resolve_block(value, section, key, path, validate=True):
         raise config_error(err, path, tree={section: {key: value}})
     except catalogue.RegistryError as err:
         raise ConfigError(one_line(err), path=path, section=f"{section}.{key}") from None
+    except ValueError as err:  # an unknown registry name ("@tokenizerz")
+        raise ConfigError(one_line(err), path=path, section=section, key=key) from None
 
 
 def resolve_initialize(config, component_names=(), *, path=None):

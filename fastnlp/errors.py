@@ -52,6 +52,10 @@ class DocBinError(FormatError):
     """A `.spacy` (DocBin) file or byte string that cannot be read."""
 
 
+class PipelineNotFoundError(FastNLPError, FileNotFoundError):
+    """No saved pipeline at a path or package name (still a FileNotFoundError, as before)."""
+
+
 class ConversionError(FastNLPError):
     """A conversion that cannot run (unknown converter, missing input, ...)."""
 
@@ -63,6 +67,8 @@ class Messages:
     bad_id = "token id {id!r} is not {expected}"
     bad_head = "head {head!r} of token {id} is out of range (sentence has {n} words)"
     head_cycle = "heads form a cycle through token {id}"
+    bad_upos = "UPOS {pos!r} is not a universal POS tag (ADJ, ADP, ..., X)"
+    empty_word = "token {id!r} has an empty word form"
     bad_mwt = "multi-word token range {id!r} is not valid here"
     empty_sentence = "sentence has no words"
     bad_iob_tag = "invalid IOB tag {tag!r}"

@@ -24,7 +24,7 @@ from .config import (
     one_line,
     resolve_block,
 )
-from .errors import ConfigError
+from .errors import ConfigError, FastNLPError, PipelineNotFoundError
 from .lang import get_lang_class
 from .language import Language
 from .ml.ops import resolve_cpu_gemm
@@ -85,11 +85,17 @@ def build_nlp(config, *, vocab=None, disable=(), exclude=(), validate=True, path
             lang_class = get_lang_class(nlp_cfg["lang"])
         except ValueError as err:
             raise ConfigError(one_line(err), path=path, section="nlp", key="lang") from None
-    tokenizer_cfg = dict(nlp_cfg["tokenizer"])
+    tokenizer_cfg = nlp_cfg["tokenizer"]
+    if isinstance(tokenizer_cfg, dict):
+        tokenizer_cfg = dict(tokenizer_cfg)
     make_tokenizer = resolve_block(tokenizer_cfg, "nlp", "tokenizer", path, validate)
     functions = {key: nlp_cfg.get(key) for key in NLP_FUNCTION_KEYS}
     make = {key: resolve_block(value, "nlp", key, path, validate)
             for key, value in functions.items()}
+    for key, made in [("tokenizer", make_tokenizer)] + list(make.items()):
+        if not (callable(made) or (made is None and key != "tokenizer")):
+            raise ConfigError(f"expected a function block such as {{\"@misc\": ...}}, got "
+                              f"{made!r}"[:300], path=path, section="nlp", key=key)
     if make["before_creation"] is not None:
         lang_class = make["before_creation"](lang_class)
         if not (isinstance(lang_class, type) and issubclass(lang_class, Language)):
@@ -123,6 +129,12 @@ def build_nlp(config, *, vocab=None, disable=(), exclude=(), validate=True, path
         except ConfigValidationError as err:
             raise config_error(err, path, tree={"components": {name: block}})
         except catalogue.RegistryError as err:
+            raise ConfigError(one_line(err), path=path, section=f"components.{name}") from None
+        except FastNLPError:
+            raise
+        except (ValueError, TypeError, KeyError) as err:
+            # An unknown factory, or settings an architecture rejects (MultiHashEmbed's
+            # attrs and rows that differ in length): the component's section is at fault.
             raise ConfigError(one_line(err), path=path, section=f"components.{name}") from None
         # Keep the ${...} references as written, so that the saved config stays linked.
         written = raw.get("components", {}).get(name)
@@ -202,12 +214,14 @@ def find_pipeline(name_or_path):
     path = Path(name_or_path)
     if path.is_dir():
         if not (path / CONFIG_FILE).exists():
-            raise FileNotFoundError(f"{path} is not a fastnlp pipeline: it has no {CONFIG_FILE}")
+            raise PipelineNotFoundError(
+                f"{path} is not a fastnlp pipeline: it has no {CONFIG_FILE}")
         return path
     if path.exists():
-        raise FileNotFoundError(f"{path} is a file, not a pipeline directory")
+        raise PipelineNotFoundError(f"{path} is a file, not a pipeline directory")
     if _import_package(name_or_path) is not None:
         return get_package_path(name_or_path)
-    raise FileNotFoundError(f"Can't find a pipeline {str(name_or_path)!r}: there is no directory "
-                            "and no installed package by that name; install the package with "
-                            "pip or pass the path of a saved pipeline")
+    raise PipelineNotFoundError(
+        f"Can't find a pipeline {str(name_or_path)!r}: there is no directory and no installed "
+        "package by that name; install the package with pip or pass the path of a saved "
+        "pipeline")

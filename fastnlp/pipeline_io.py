@@ -53,7 +53,9 @@ def _check_file(path, kind, shape):
         raise PipelineError(f"{path}: missing; the pipeline cannot be loaded without it")
     try:
         data = path.read_bytes()
-        value = srsly.json_loads(data) if kind == "json" else srsly.msgpack_loads(data)
+        # Decoded first: ujson lets invalid UTF-8 through, read_json does not.
+        value = srsly.json_loads(data.decode("utf8")) if kind == "json" \
+            else srsly.msgpack_loads(data)
     except Exception as err:
         raise PipelineError(f"{path}: not valid {kind} ({type(err).__name__}: "
                             f"{' '.join(str(err).split())[:200]})") from None

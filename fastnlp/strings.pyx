@@ -9,7 +9,25 @@ from murmurhash.mrmr cimport hash64
 
 import srsly
 
+from .errors import FormatError
 from .symbols import SYMBOL_IDS, SYMBOL_NAMES
+
+STRINGS_BYTES_SOURCE = "<StringStore bytes>"
+
+
+def check_strings(strings, source):
+    """Raise FormatError naming `source` unless `strings` is a list of UTF-8-encodable text."""
+    if not isinstance(strings, list):
+        raise FormatError(f"expected a list of strings, got {type(strings).__name__}", source)
+    for string in strings:
+        if not isinstance(string, str):
+            raise FormatError(f"expected a list of strings, found {type(string).__name__}",
+                              source)
+        try:
+            string.encode("utf8")
+        except UnicodeEncodeError:
+            raise FormatError(f"string {string!r} is not valid Unicode (a lone surrogate)",
+                              source) from None
 
 cdef int N_SYMBOLS = len(SYMBOL_NAMES)
 
@@ -105,7 +123,14 @@ cdef class StringStore:
         return srsly.json_dumps(list(self))
 
     def from_bytes(self, bytes_data):
-        for string in srsly.json_loads(bytes_data):
+        """Read StringStore.to_bytes (a JSON list); anything else is one FormatError line."""
+        try:
+            strings = srsly.json_loads(bytes_data)
+        except Exception as err:  # ujson's ValueError, UnicodeDecodeError, ...
+            raise FormatError(f"not StringStore bytes: {' '.join(str(err).split())}",
+                              STRINGS_BYTES_SOURCE) from None
+        check_strings(strings, STRINGS_BYTES_SOURCE)
+        for string in strings:
             self.add(string)
         return self
 

@@ -22,7 +22,11 @@ from .typedefs cimport flags_t, hash_t
 from .lang import get_lang_class
 from .lang import lex_attrs as _lex_attrs
 from .lang.lex_attrs import LEX_ATTRS
+from .errors import FormatError
+from .strings import check_strings
 from .symbols import SYMBOL_IDS, UNIVERSAL_POS
+
+VOCAB_BYTES_SOURCE = "<Vocab bytes>"
 
 cdef extern from "Python.h":
     int PyUnicode_KIND(object o)
@@ -271,11 +275,29 @@ cdef class Vocab:
                                     "tag_map": self.tag_map})
 
     def from_bytes(self, bytes_data):
-        msg = srsly.msgpack_loads(bytes_data)
+        """Read Vocab.to_bytes; bytes that are not that raise one FormatError line."""
+        try:
+            msg = srsly.msgpack_loads(bytes_data)
+        except Exception as err:  # msgpack's various errors
+            raise FormatError(f"not Vocab bytes: {' '.join(str(err).split())}",
+                              VOCAB_BYTES_SOURCE) from None
+        if not isinstance(msg, dict) or not isinstance(msg.get("strings"), list):
+            raise FormatError("not Vocab bytes: expected a table with a list of strings",
+                              VOCAB_BYTES_SOURCE)
+        lang = msg.get("lang", self.lang)
+        tag_map = msg.get("tag_map", self.tag_map)
+        if not isinstance(lang, str):
+            raise FormatError(f"lang is {type(lang).__name__}, not text", VOCAB_BYTES_SOURCE)
+        if not isinstance(tag_map, dict) or not all(
+                isinstance(tag, str) and isinstance(features, dict)
+                for tag, features in tag_map.items()):
+            raise FormatError("tag_map is not a table of tags to feature tables",
+                              VOCAB_BYTES_SOURCE)
+        check_strings(msg["strings"], VOCAB_BYTES_SOURCE)
         for string in msg["strings"]:
             self.strings.add(string)
-        self.lang = msg.get("lang", self.lang)
-        self.tag_map = msg.get("tag_map", self.tag_map)
+        self.lang = lang
+        self.tag_map = tag_map
         return self
 
     def __reduce__(self):

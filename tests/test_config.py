@@ -393,3 +393,71 @@ def _touch(path):
 def _mkdir(path):
     path.mkdir()
     return path
+
+
+# Found by tests/fuzz/test_fuzz_config.py and test_fuzz_pipeline.py: a config that is not
+# UTF-8 was a UnicodeDecodeError, an unknown registry a bare ValueError from confection,
+# and a [nlp] tokenizer that is a plain value a TypeError when the Language was built.
+def test_config_that_is_not_utf8_is_a_config_error(tmp_path):
+    path = tmp_path / "bad.cfg"
+    path.write_bytes(b"\x80[nlp]\nlang = \"en\"\n")
+    with pytest.raises(ConfigError, match=r"bad.cfg: not UTF-8 text \(byte 0: "):
+        load_config(path)
+
+
+@pytest.mark.parametrize("old, new, match", [
+    ("[components]\n",
+     "[nlp.tokenizer]\n@tokenizerz = \"fastnlp.Tokenizer.v1\"\n\n[components]\n",
+     r"\[nlp\] key 'tokenizer': .*tokenizerz"),
+    ("[nlp]\n", "[nlp]\ntokenizer = \"whitespace\"\n",
+     r"\[nlp\] key 'tokenizer': expected a function block .*'whitespace'"),
+])
+def test_nlp_function_that_is_not_a_function_is_a_config_error(tmp_path, old, new, match):
+    path = write_config(tmp_path / "c.cfg", nlp=(old, new))
+    with pytest.raises(ConfigError, match=match) as info:
+        build_nlp(load_config(path), path=path)
+    assert str(info.value).startswith(str(path)) and "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize("old, new, match", [
+    ('pipeline = ["tok2vec", "tagger"]', 'pipeline = [["tok2vec"]]',
+     r"\[nlp\] key 'pipeline': must be a list of component names"),
+    ('@architectures = "fastnlp.Tagger.v1"', '@architectures = ["x"]',
+     r"\[components.tagger.model\] key '@architectures': must name a registered function"),
+    ('factory = "tagger"', 'factory = ""', r"\[components.tagger\] key 'factory': "),
+    ('rows = [500, 100, 250, 250]', 'rows = [500]',
+     r"\[components.tok2vec\]: MultiHashEmbed: 4 attrs but 1 row counts"),
+])
+def test_mistyped_config_values_are_config_errors(tmp_path, old, new, match):
+    # Found by the long fuzz run (tests/fuzz/test_fuzz_config.py): TypeError,
+    # AttributeError or a ValueError from deep inside fill_config.
+    from fastnlp.loading import fill_config
+    path = write_config(tmp_path / "c.cfg", value=(old, new))
+    with pytest.raises(ConfigError, match=match) as info:
+        fill_config(load_config(path), path=path)
+    assert str(info.value).startswith(str(path)) and "\n" not in str(info.value)
+
+
+def test_seed_training_key_with_a_list_pipeline_is_a_config_error(tmp_path):
+    # Found by the long fuzz run: an AttributeError from the seed-shape rewrite.
+    path = write_config(tmp_path / "c.cfg", value=("[training]\n", "[training]\nlimit = 3\n"))
+    with pytest.raises(ConfigError, match=r"\[training\] key 'limit': a setting of the seed"):
+        load_config(path)
+
+
+def test_factory_that_is_not_a_name_is_a_config_error(tmp_path):
+    # Found by the long fuzz run: TypeError (unhashable list) from get_factory_meta.
+    from fastnlp.loading import fill_config
+    path = write_config(tmp_path / "c.cfg", value=('factory = "tagger"', 'factory = ["x"]'))
+    with pytest.raises(ConfigError, match=r"\[components.tagger\] key 'factory': must name"):
+        fill_config(load_config(path), path=path)
+
+
+def test_unknown_function_with_a_newline_is_one_line(tmp_path):
+    # Found by the fuzz suite: an indented "= 32" line continues the value, and the
+    # error quoted it with its newline.
+    from fastnlp.loading import fill_config
+    path = write_config(tmp_path / "c.cfg", value=("\nwidth = 32\n", "\n = 32\n"))
+    with pytest.raises(ConfigError, match="no function") as info:
+        fill_config(load_config(path), path=path)
+    assert "\n" not in str(info.value)

@@ -84,3 +84,22 @@ def test_from_disk_checks_too(saved, tmp_path):
     nlp = fastnlp.Language.from_config(fastnlp.load(saved).config)
     with pytest.raises(PipelineError, match="tagger/model"):
         nlp.from_disk(path)
+
+
+def test_a_missing_config_is_a_fastnlp_error_and_still_file_not_found(saved, tmp_path):
+    # Found by tests/fuzz/test_fuzz_pipeline.py: this was a bare FileNotFoundError.
+    path = _copy(saved, tmp_path)
+    (path / "config.cfg").unlink()
+    with pytest.raises(FastNLPError, match="it has no config.cfg") as info:
+        fastnlp.load(path)
+    assert isinstance(info.value, FileNotFoundError) and str(path) in str(info.value)
+
+
+def test_meta_json_that_is_not_utf8_is_named(saved, tmp_path):
+    # Found by the long fuzz run: ujson accepted the bytes, read_json then raised
+    # UnicodeDecodeError from inside pipeline_from_disk.
+    path = _copy(saved, tmp_path)
+    (path / "meta.json").write_bytes(b'{"name": "\x80"}')
+    with pytest.raises(PipelineError, match="not valid json") as info:
+        fastnlp.load(path)
+    assert str(info.value).startswith(str(path / "meta.json"))

@@ -2,6 +2,7 @@ import pickle
 
 import pytest
 
+from fastnlp.errors import FormatError
 from fastnlp.strings import StringStore, hash_string
 from fastnlp.symbols import SYMBOL_IDS
 
@@ -60,3 +61,19 @@ def test_hashes_equal_spacy_on_interop_file(shared_data):
     ours = StringStore()
     for string in msg["strings"]:
         assert ours.add(string) == theirs.add(string), string
+
+
+# Inputs the fuzz suite (tests/fuzz/test_fuzz_vocab.py) found raising ValueError,
+# UnicodeDecodeError, TypeError or OverflowError from inside StringStore.from_bytes.
+@pytest.mark.parametrize("data, match", [
+    (b"[\"a\"", "not StringStore bytes: "),
+    (b"\xf3", "not StringStore bytes: "),
+    (b"{\"a\": 1}", "got dict"),
+    (b"[[1]]", "found list"),
+    (b"[true]", "found bool"),
+    (b"[\"\\ud800\"]", "lone surrogate"),
+])
+def test_bad_string_store_bytes_are_one_format_error(data, match):
+    with pytest.raises(FormatError, match=match) as info:
+        StringStore().from_bytes(data)
+    assert str(info.value).startswith("<StringStore bytes>: ")

@@ -1,6 +1,8 @@
 import pytest
+import srsly
 
 from fastnlp import attrs
+from fastnlp.errors import FormatError
 from fastnlp.lang.lex_attrs import LEX_ATTRS
 from fastnlp.lexeme import Lexeme
 from fastnlp.symbols import SYMBOL_IDS
@@ -135,3 +137,27 @@ def test_lang_change_is_seen():
     assert vocab["one"].lang_ == "en"
     vocab.lang = "de"
     assert vocab["zwei"].lang_ == "de"
+
+
+# Inputs the fuzz suite (tests/fuzz/test_fuzz_vocab.py) found raising KeyError, TypeError
+# or msgpack's ValueError from inside Vocab.from_bytes.
+@pytest.mark.parametrize("data, match", [
+    (b"\xc1", "not Vocab bytes: "),
+    (b"\x92\x01\x02", "expected a table with a list of strings"),
+    (srsly.msgpack_dumps({"lang": "en"}), "expected a table with a list of strings"),
+    (srsly.msgpack_dumps({"strings": [True]}), "found bool"),
+    (srsly.msgpack_dumps({"strings": [], "lang": 3}), "lang is int, not text"),
+    (srsly.msgpack_dumps({"strings": [], "tag_map": [[1]]}), "tag_map is not a table"),
+])
+def test_bad_vocab_bytes_are_one_format_error(data, match):
+    with pytest.raises(FormatError, match=match) as info:
+        Vocab().from_bytes(data)
+    assert str(info.value).startswith("<Vocab bytes>: ")
+
+
+def test_vocab_bytes_round_trip():
+    vocab = Vocab(lang="en", tag_map={"N": {"pos": "NOUN"}})
+    vocab.strings.add("Łódź")
+    other = Vocab().from_bytes(vocab.to_bytes())
+    assert other.lang == "en" and other.tag_map == {"N": {"pos": "NOUN"}}
+    assert "Łódź" in other.strings

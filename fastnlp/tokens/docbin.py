@@ -24,7 +24,9 @@ import numpy
 import srsly
 
 from .. import attrs as attr_ids
-from ..errors import DocBinError, Messages
+from msgpack.exceptions import UnpackException
+
+from ..errors import DocBinError, FormatError, Messages
 from .doc import Doc
 from .doc_io import span_groups_from_bytes, span_groups_to_bytes
 from .docbin_kernels import doc_from_orths
@@ -62,6 +64,7 @@ class DocBin:
         self._seen_keys: set = set()  # string ids whose strings are in self.strings
         self._seen_morphs: set = set()
         self.store_user_data = store_user_data
+        self._source = None  # what from_bytes read, for get_docs' errors
         for doc in docs:
             self.add(doc)
 
@@ -105,19 +108,31 @@ class DocBin:
         rest = [a for a in self.attrs if a != attr_ids.ORTH]
         rest_cols = [j for j, a in enumerate(self.attrs) if a != attr_ids.ORTH]
         for i in range(len(self.tokens)):
-            tokens = self.tokens[i]
-            unknown = self.flags[i].get("has_unknown_spaces") if i < len(self.flags) else False
-            spaces = None if unknown else numpy.ascontiguousarray(
-                self.spaces[i].reshape(-1), dtype=numpy.uint8)
-            doc = doc_from_orths(vocab, numpy.ascontiguousarray(tokens[:, orth_col]), spaces)
-            if rest:
-                doc.from_array(rest, tokens[:, rest_cols])
-            doc.cats = dict(self.cats[i])
-            if i < len(self.span_groups):
-                span_groups_from_bytes(doc, self.span_groups[i])
-            if i < len(self.user_data) and self.user_data[i] not in (None, EMPTY_USER_DATA):
-                doc.user_data.update(srsly.msgpack_loads(self.user_data[i], use_list=False))
+            try:
+                doc = self._get_doc(vocab, i, orth_col, rest, rest_cols)
+            except (FormatError, ValueError, KeyError, IndexError, TypeError, OverflowError,
+                    UnpackException) as err:
+                # Fields that from_bytes let through but no Doc can hold (unknown string
+                # ids, unsettable attrs, garbled span groups or user data).
+                what = " ".join(str(getattr(err, "message", err)).split())
+                raise DocBinError(Messages.docbin_shape.format(what=f"doc {i}: {what}"),
+                                  getattr(self, "_source", None)) from None
             yield doc
+
+    def _get_doc(self, vocab, i, orth_col, rest, rest_cols) -> Doc:
+        tokens = self.tokens[i]
+        unknown = self.flags[i].get("has_unknown_spaces") if i < len(self.flags) else False
+        spaces = None if unknown else numpy.ascontiguousarray(
+            self.spaces[i].reshape(-1), dtype=numpy.uint8)
+        doc = doc_from_orths(vocab, numpy.ascontiguousarray(tokens[:, orth_col]), spaces)
+        if rest:
+            doc.from_array(rest, tokens[:, rest_cols])
+        doc.cats = dict(self.cats[i])
+        if i < len(self.span_groups):
+            span_groups_from_bytes(doc, self.span_groups[i])
+        if i < len(self.user_data) and self.user_data[i] not in (None, EMPTY_USER_DATA):
+            doc.user_data.update(srsly.msgpack_loads(self.user_data[i], use_list=False))
+        return doc
 
     def merge(self, other: "DocBin") -> None:
         """Append another DocBin's docs; attrs and store_user_data must agree."""
@@ -169,6 +184,7 @@ class DocBin:
         for key in REQUIRED_KEYS:
             if key not in msg:
                 raise DocBinError(Messages.docbin_missing_key.format(key=key), source)
+        _check_fields(msg, source)
         self.attrs = [int(a) for a in msg["attrs"]]
         if attr_ids.ORTH not in self.attrs:
             raise DocBinError(Messages.docbin_shape.format(what="no ORTH column"), source)
@@ -197,6 +213,7 @@ class DocBin:
         self.flags = list(msg.get("flags", [{}] * n_docs))
         self.user_data = list(msg["user_data"]) if "user_data" in msg else [None] * n_docs
         self.version = msg.get("version", self.version)
+        self._source = source
         return self
 
     def to_disk(self, path: Union[str, Path]) -> None:
@@ -219,6 +236,39 @@ class DocBin:
 def _unpickle_docbin(data: bytes, store_user_data: bool) -> DocBin:
     return DocBin(store_user_data=store_user_data).from_bytes(data)
 
+
+
+# Types of the fields from_bytes reads (lists: the type of every item).
+FIELD_TYPES = {"tokens": bytes, "spaces": bytes, "lengths": bytes, "attrs": list,
+               "strings": list, "cats": list, "flags": list, "span_groups": list,
+               "user_data": list}
+ITEM_TYPES = {"attrs": int, "strings": str, "cats": dict, "flags": dict, "span_groups": bytes,
+              "user_data": (bytes, type(None))}
+ITEM_SIZES = {"tokens": 8, "lengths": 4}
+
+
+def _check_fields(msg: dict, source) -> None:
+    """Raise DocBinError unless every field has the type and size DocBin writes."""
+    for key, kind in FIELD_TYPES.items():
+        if key not in msg:
+            continue
+        value = msg[key]
+        if not isinstance(value, kind):
+            raise DocBinError(Messages.docbin_shape.format(
+                what=f"{key} is {type(value).__name__}, not {kind.__name__}"), source)
+        item = ITEM_TYPES.get(key)
+        if item is not None and not all(isinstance(v, item) and not isinstance(v, bool)
+                                        for v in value):
+            raise DocBinError(Messages.docbin_shape.format(
+                what=f"{key} holds an item of the wrong type"), source)
+        if len(value) % ITEM_SIZES.get(key, 1):
+            raise DocBinError(Messages.docbin_shape.format(
+                what=f"{key} has {len(value)} bytes, not a multiple of {ITEM_SIZES[key]}"),
+                source)
+    unknown = [a for a in msg["attrs"] if a not in attr_ids.NAMES]
+    if unknown:
+        raise DocBinError(Messages.docbin_shape.format(
+            what=f"unknown attribute id {unknown[0]}"), source)
 
 
 def _intify(names) -> List[int]:

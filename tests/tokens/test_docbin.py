@@ -165,3 +165,31 @@ def test_spacy_written_file_matches_its_conllu(interop_files):
         iob = [t.ent_iob_ + ("-" + t.ent_type_ if t.ent_type_ else "") for t in doc]
         assert iob == rec.ents
         assert [bool(t.is_sent_start) for t in doc] == rec.sent_starts
+
+
+def _fuzz_msg():
+    doc = Doc(Vocab(), words=["Ada", "wrote"], spaces=[True, False], tags=["NNP", "VBD"])
+    doc.spans["people"] = [Span(doc, 0, 1, label="PERSON")]
+    return srsly.msgpack_loads(DocBin(store_user_data=True, docs=[doc]).to_bytes(False))
+
+
+# Field damage the fuzz suite (tests/fuzz/test_fuzz_docbin.py) found escaping as
+# TypeError/KeyError/ValueError from deep inside; each is now one DocBinError line.
+@pytest.mark.parametrize("key, value, match", [
+    ("tokens", None, "tokens is NoneType, not bytes"),
+    ("strings", None, "strings is NoneType, not list"),
+    ("cats", [None], "cats holds an item of the wrong type"),
+    ("attrs", [65, 72], "unknown attribute id 72"),
+    ("lengths", b"\x02\x00\x00", "lengths has 3 bytes, not a multiple of 4"),
+    ("attrs", lambda ids: ids[:-1] + [attrs.LOWER],
+     "doc 0: Doc.from_array: attribute LOWER cannot be set"),
+    ("strings", [], r"doc 0: .*no string for id"),
+    ("span_groups", [b"\xc1"], "doc 0: "),
+    ("user_data", [b"\xc1"], "doc 0: "),
+])
+def test_damaged_docbin_fields_raise_docbin_error(key, value, match):
+    msg = _fuzz_msg()
+    msg[key] = value(msg[key]) if callable(value) else value
+    with pytest.raises(DocBinError, match=match) as info:
+        list(DocBin().from_bytes(srsly.msgpack_dumps(msg), source="x.spacy").get_docs(Vocab()))
+    assert str(info.value).startswith("x.spacy: ") and "\n" not in str(info.value)

@@ -126,3 +126,27 @@ def test_conllu_matches_spacy_converter_on_ewt_dev(shared_data, n_sents, merge):
         assert rec.deps == [t.dep_ for t in doc]
         assert rec.ents == [_ner(t) for t in doc]
         assert rec.sent_starts == [bool(t.is_sent_start) for t in doc]
+
+
+# Found by tests/fuzz/test_fuzz_converters.py: both escaped as a ValueError from Doc()
+# when the record was built, naming neither the file nor the line.
+@pytest.mark.parametrize("line, match", [
+    ("1\tNew\tNew\t0PROPN\tNNP\t_\t0\troot\t_\t_", r"t.conllu:1: UPOS '0PROPN' is not"),
+    ("1\t\tNew\tPROPN\tNNP\t_\t0\troot\t_\t_", r"t.conllu:1: token '1' has an empty word"),
+])
+def test_conllu_bad_upos_or_empty_form_names_the_line(line, match):
+    with pytest.raises(FormatError, match=match):
+        list(conllu_to_records(line + "\n", "t.conllu"))
+
+
+def test_conllu_bad_feats_names_the_sentence():
+    line = "1\tNew\tNew\tPROPN\tNNP\tA=b=c|\t0\troot\t_\t_"
+    with pytest.raises(FormatError, match=r"t.conllu:1: Morphology: feature ''"):
+        list(conllu_to_records(line + "\n", "t.conllu"))
+
+
+def test_conllu_superscript_digit_id_is_a_format_error():
+    # "²".isdigit() is true but int("²") fails: found by the long fuzz run.
+    line = "\u00b21\tNew\tNew\tPROPN\tNNP\t_\t0\troot\t_\t_"
+    with pytest.raises(FormatError, match=r"t.conllu:1: token id '²1' is not 1"):
+        list(conllu_to_records(line + "\n", "t.conllu"))

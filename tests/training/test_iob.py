@@ -78,3 +78,9 @@ def test_uner_file_matches_spacy_ner_converter(shared_data, n_sents):
         assert rec.words == [t.text for t in doc]
         assert rec.ents == [_ner(t) for t in doc]
         assert rec.sent_starts == [bool(t.is_sent_start) for t in doc]
+
+
+def test_iob_empty_word_names_the_line():
+    # Found with the fuzz suite: a ValueError from Doc() when the record was built.
+    with pytest.raises(FormatError, match=r"t.iob:1: word 1 is ''"):
+        list(iob_to_records("a|O |O\n", "t.iob"))

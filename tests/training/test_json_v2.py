@@ -35,3 +35,25 @@ def test_json_v2_errors_name_the_file():
     bad["paragraphs"][0]["sentences"][0]["tokens"][0]["head"] = 9
     with pytest.raises(FormatError, match="document 0, paragraph 0: head 9"):
         list(json_v2_to_records(json.dumps([bad]), source="t.json"))
+
+
+@pytest.mark.parametrize("token, match", [
+    ({"orth": ""}, r"t.json: document 0, paragraph 0: word 0 is ''"),
+    ({"orth": "a", "pos": "NOPE"}, r"t.json: document 0, paragraph 0: pos 'NOPE' of word 0"),
+    ({"orth": "a", "morph": "a=b|"}, r"t.json: document 0, paragraph 0: Morphology: feature ''"),
+])
+def test_json_v2_tokens_no_doc_can_hold_name_the_file(token, match):
+    # Found with the fuzz suite: each was a ValueError from Doc() naming no file.
+    token = dict({"id": 0, "head": 0, "dep": "ROOT"}, **token)
+    text = json.dumps([{"id": 0, "paragraphs": [{"sentences": [{"tokens": [token]}]}]}])
+    with pytest.raises(FormatError, match=match):
+        list(json_v2_to_records(text, "t.json"))
+
+
+def test_json_v2_head_cycle_names_the_file():
+    # Found by the long fuzz run: a ValueError from Doc() naming no file.
+    tokens = [{"id": 0, "orth": "a", "head": 1, "dep": "x"},
+              {"id": 1, "orth": "b", "head": -1, "dep": "x"}]
+    text = json.dumps([{"id": 0, "paragraphs": [{"sentences": [{"tokens": tokens}]}]}])
+    with pytest.raises(FormatError, match=r"t.json: document 0, paragraph 0: heads form a cycle"):
+        list(json_v2_to_records(text, "t.json"))

@@ -44,3 +44,10 @@ def test_jsonl_bad_lines_name_file_and_line(line, match):
 def test_jsonl_without_words_needs_a_tokenizer():
     with pytest.raises(FormatError, match="no tokenizer"):
         list(jsonl_to_records('{"text": "a b"}', source="d.jsonl"))
+
+
+def test_jsonl_empty_word_names_the_line():
+    # Found with the fuzz suite: a ValueError from Doc() when the record was built.
+    text = '{"text": "a", "words": ["a"]}\n{"text": "a", "words": ["", "a"]}\n'
+    with pytest.raises(FormatError, match=r"t.jsonl:2: word 0 is ''"):
+        list(jsonl_to_records(text, "t.jsonl"))

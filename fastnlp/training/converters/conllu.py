@@ -15,9 +15,11 @@ import re
 from typing import Iterator, List, Optional, Tuple
 
 from ...errors import FormatError, Messages
+from ...symbols import UNIVERSAL_POS
 from ...tokens.entity_tags import split_entity_tag
 from ...tokens.heads import head_cycle
-from .records import DocRecord, entities_to_iob, group_records, iob_entities
+from .records import (DocRecord, check_record, entities_to_iob, group_records,
+                      iob_entities)
 
 NER_ITEM = re.compile(r"^((?:name|NE)=)?([BILU])-([A-Z_]+)|O$")
 
@@ -81,15 +83,17 @@ def sentence_to_record(lines: List[Line], source=None, set_ents: bool = False,
             continue
         if "-" in id_:
             first, _, last = id_.partition("-")
-            if not (first.isdigit() and last.isdigit()) or int(first) != len(words) + 1 \
+            if not (first.isdecimal() and last.isdecimal()) or int(first) != len(words) + 1 \
                     or int(last) <= int(first):
                 raise FormatError(Messages.bad_mwt.format(id=id_), source, number)
             mwt_end, mwt_space = int(last), "SpaceAfter=No" not in misc
             mwts.append((int(first) - 1, int(last), form, mwt_space, number))
             continue
-        if not id_.isdigit() or int(id_) != len(words) + 1:
+        if not id_.isdecimal() or int(id_) != len(words) + 1:
             raise FormatError(Messages.bad_id.format(id=id_, expected=len(words) + 1),
                               source, number)
+        if not form:
+            raise FormatError(Messages.empty_word.format(id=id_), source, number)
         index = int(id_)
         words.append(form)
         if index < mwt_end:
@@ -99,6 +103,8 @@ def sentence_to_record(lines: List[Line], source=None, set_ents: bool = False,
         else:
             spaces.append("SpaceAfter=No" not in misc)
         lemmas.append(lemma)
+        if upos != "_" and upos not in UNIVERSAL_POS:
+            raise FormatError(Messages.bad_upos.format(pos=upos), source, number)
         pos.append(upos if upos != "_" else "")
         tags.append(upos if xpos == "_" else xpos)
         morphs.append(feats if feats != "_" else "")
@@ -116,6 +122,10 @@ def sentence_to_record(lines: List[Line], source=None, set_ents: bool = False,
                     lemmas=lemmas, heads=heads, deps=deps)
     if set_ents:
         rec.ents = entities_to_iob(len(words), iob_entities(ner))
+    try:
+        check_record(rec)  # what the per-line checks above leave: FEATS that do not parse
+    except ValueError as err:
+        raise FormatError(str(err), source, lines[0][0]) from None
     if merge_subtokens and mwts:
         rec = merge_multiword_tokens(rec, [(s, e, form) for s, e, form, _, _ in mwts])
     rec.sent_starts = [True] + [False] * (len(rec.words) - 1)
@@ -129,7 +139,7 @@ def _read_heads(raw_heads: List[Tuple[int, str]], source) -> List[int]:
     for i, (number, head) in enumerate(raw_heads):
         if head in ("0", "_"):
             heads.append(i)
-        elif head.isdigit() and 1 <= int(head) <= n:
+        elif head.isdecimal() and 1 <= int(head) <= n:
             heads.append(int(head) - 1)
         else:
             raise FormatError(Messages.bad_head.format(head=head, id=i + 1, n=n), source, number)

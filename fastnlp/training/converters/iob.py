@@ -20,7 +20,8 @@ import re
 from typing import Iterator, List, Optional, Tuple
 
 from ...errors import FormatError, Messages
-from .records import DocRecord, check_iob_tag, entities_to_iob, group_records, iob_entities
+from .records import (DocRecord, check_iob_tag, check_record, entities_to_iob, group_records,
+                      iob_entities)
 
 DOCSTART = "-DOCSTART-"
 PIPE_ITEM = re.compile(r"\S+\|(O|[IB]-\S+)")
@@ -56,12 +57,16 @@ def _checked_tags(tags: List[str], numbers: List[int], source) -> List[str]:
 
 def _sentence_record(words, tags, iob, numbers, source) -> DocRecord:
     iob = _checked_tags(iob, numbers, source)
-    return DocRecord(
+    rec = DocRecord(
         words=list(words), spaces=None,
         tags=list(tags) if tags is not None else None,
         sent_starts=[True] + [False] * (len(words) - 1),
         ents=entities_to_iob(len(words), iob_entities(iob)),
     )
+    try:
+        return check_record(rec)
+    except ValueError as err:
+        raise FormatError(str(err), source, numbers[0] if numbers else None) from None
 
 
 def _pipe_sentences(text: str, source) -> Iterator[DocRecord]:

@@ -15,7 +15,7 @@ from typing import Iterator, List, Optional
 
 from ...errors import FormatError, Messages
 from .jsonl import guess_spaces
-from .records import DocRecord, check_iob_tag, entities_to_iob, iob_entities
+from .records import DocRecord, check_iob_tag, check_record, entities_to_iob, iob_entities
 
 
 def json_v2_to_records(text: str, source=None) -> Iterator[DocRecord]:
@@ -35,7 +35,7 @@ def json_v2_to_records(text: str, source=None) -> Iterator[DocRecord]:
             raise FormatError(f'document {d}: no "paragraphs"', source) from None
         for p, para in enumerate(paragraphs):
             try:
-                yield paragraph_to_record(para)
+                yield check_record(paragraph_to_record(para))
             except (ValueError, TypeError, KeyError) as err:
                 raise FormatError(f"document {d}, paragraph {p}: {err}", source) from None
 

@@ -21,7 +21,7 @@ import json
 from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from ...errors import FormatError, Messages
-from .records import DocRecord, Span3, entities_to_iob
+from .records import DocRecord, Span3, check_record, entities_to_iob
 
 Tokenize = Callable[[str], Tuple[List[str], List[bool]]]
 
@@ -37,7 +37,7 @@ def jsonl_to_records(text: str, source=None, tokenize: Optional[Tokenize] = None
         except ValueError as err:
             raise FormatError(Messages.bad_json.format(err=err), source, number) from None
         try:
-            yield json_object_to_record(obj, tokenize)
+            yield check_record(json_object_to_record(obj, tokenize))
         except (ValueError, TypeError, KeyError) as err:
             raise FormatError(str(err), source, number) from None
 

@@ -7,8 +7,11 @@ turned into a `Doc` in one place (`record_to_doc`).
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
+from ...symbols import UNIVERSAL_POS
 from ...tokens import Doc, Span
 from ...tokens.entity_tags import split_entity_tag
+from ...tokens.heads import head_cycle
+from ...tokens.morph import normalize_feats
 
 Span3 = Tuple[int, int, str]  # (start token, end token exclusive, label)
 
@@ -141,6 +144,34 @@ def group_records(records, n: int):
             batch = []
     if batch:
         yield merge_records(batch)
+
+
+def check_record(rec: DocRecord) -> DocRecord:
+    """Raise ValueError (one line, for the reader to name file and line) if record_to_doc
+    could not build a Doc from `rec`: an empty word, a non-universal POS, bad FEATS."""
+    for i, word in enumerate(rec.words):
+        if not isinstance(word, str) or not word:
+            raise ValueError(f"word {i} is {word!r}; every word must be a non-empty string")
+    for i, pos in enumerate(rec.pos or ()):
+        if pos and pos not in UNIVERSAL_POS:
+            raise ValueError(f"pos {pos!r} of word {i} is not a universal POS tag "
+                             "(ADJ, ADP, ..., X)")
+    for feats in rec.morphs or ():
+        if isinstance(feats, str):
+            normalize_feats(feats)
+    for i, tag in enumerate(rec.ents or ()):
+        if tag is not None and not (isinstance(tag, str) and check_iob_tag(tag)):
+            raise ValueError(f"entity tag {tag!r} of word {i} is not an IOB/BILUO tag")
+    if rec.heads is not None:
+        n = len(rec.words)
+        for i, head in enumerate(rec.heads):
+            if head is not None and head != -1 and not (isinstance(head, int)
+                                                        and 0 <= head < n):
+                raise ValueError(f"head {head!r} of word {i} is out of range ({n} words)")
+        cycle = head_cycle(rec.heads)
+        if cycle is not None:
+            raise ValueError(f"heads form a cycle through word {cycle[0]}")
+    return rec
 
 
 def record_to_doc(vocab, rec: DocRecord):

@@ -1,0 +1,130 @@
+"""The corpus converters (CoNLL-U, IOB, JSONL, spaCy v2 JSON) on mutated real inputs,
+read as `fastnlp convert` reads them: read_records, then record_to_doc."""
+import json
+from pathlib import Path
+
+from hypothesis import given, strategies as st
+
+import fastnlp
+
+from fastnlp.training.converters import read_records, record_to_doc
+from fastnlp.vocab import Vocab
+from fuzzing import check_case, fuzz, mutated_text
+
+EWT = Path(__file__).resolve().parents[3] / "shared" / "data" / "ud-en-ewt"
+
+CONLLU = """# text = I don't know NYC.
+1\tI\tI\tPRON\tPRP\tCase=Nom\t4\tnsubj\t_\tNE=O
+2-3\tdon't\t_\t_\t_\t_\t_\t_\t_\t_
+2\tdo\tdo\tAUX\tVBP\tMood=Ind\t4\taux\t_\tNE=O
+3\tn't\tnot\tPART\tRB\t_\t4\tadvmod\t_\tNE=O
+4\tknow\tknow\tVERB\t_\tVerbForm=Inf\t0\troot\t_\tNE=O
+5\tNYC\tNYC\tPROPN\tNNP\tNumber=Sing\t4\tobj\t_\tNE=B-LOC|SpaceAfter=No
+5.1\tgone\t_\t_\t_\t_\t_\t_\t4:obj\t_
+6\t.\t.\tPUNCT\t.\t_\t4\tpunct\t_\tNE=O
+
+1\tNew\tNew\tPROPN\tNNP\t_\t2\tcompound\t_\tNE=B-LOC
+2\tYork\tYork\tPROPN\tNNP\t_\t0\troot\t_\tNE=I-LOC|SpaceAfter=No
+"""
+IOB_COLUMNS = """# text = I like Tampa Bay
+1\tI\tO\t-\t-
+2\tlike\tO\t-\t-
+3\tTampa\tB-LOC\t-\tstephen
+4\tBay\tI-LOC\t-\tstephen
+
+1\tBob\tB-PER\t-\t-
+"""
+IOB_PIPES = "I|PRP|O like|VBP|O New|NNP|B-LOC York|NNP|I-LOC\nBob|NNP|B-PER runs|VBZ|O\n"
+JSONL = ('{"text": "Apple is in Cupertino", "entities": [[0, 5, "ORG"], '
+         '{"start": 12, "end": 21, "label": "GPE"}], "spans": [[0, 8, "X"]], '
+         '"cats": {"TECH": 1}}\n'
+         '{"text": "Hi, you.", "words": ["Hi", ",", "you", "."], "entities": []}\n')
+JSON_V2 = json.dumps([{"id": 0, "paragraphs": [{
+    "raw": "I like London.",
+    "sentences": [{"tokens": [
+        {"id": 0, "orth": "I", "tag": "PRP", "head": 1, "dep": "nsubj", "ner": "O"},
+        {"id": 1, "orth": "like", "tag": "VBP", "head": 0, "dep": "root", "ner": "O"},
+        {"id": 2, "orth": "London", "tag": "NNP", "head": -1, "dep": "dobj", "ner": "U-GPE"},
+        {"id": 3, "orth": ".", "tag": ".", "head": -2, "dep": "punct", "ner": "-"}]}],
+    "cats": [{"label": "TRAVEL", "value": 1.0}]}]}], indent=1)
+
+
+def _head(path: Path, n_lines: int) -> str:
+    """The first lines of a shared corpus file, cut at a sentence break ("" if absent)."""
+    if not path.exists():
+        return ""
+    with path.open(encoding="utf8") as f:
+        lines = [next(f, "") for _ in range(n_lines)]
+    text = "".join(lines)
+    return text[:text.rfind("\n\n") + 2] if "\n\n" in text else text
+
+
+SAMPLES = {
+    "conllu": [s for s in (CONLLU, _head(EWT / "en_ewt-dev.conllu", 80)) if s],
+    "iob": [s for s in (IOB_COLUMNS, IOB_PIPES, _head(EWT / "en_ewt-dev.uner.iob2", 60)) if s],
+    "jsonl": [JSONL],
+    "json": [JSON_V2],
+}
+SEPARATORS = {"conllu": "\t", "iob": "\t", "jsonl": ",", "json": ":"}
+
+
+TOKENIZER = fastnlp.blank("en").tokenizer
+
+
+def tokenize(text):
+    """`fastnlp convert --lang en`'s tokenizer for JSONL lines without "words"."""
+    doc = TOKENIZER(text)
+    return [t.text for t in doc], [bool(t.whitespace_) for t in doc]
+
+
+def _convert(converter, text, n_sents=1, merge_subtokens=False):
+    source = f"fuzz.{converter}"
+
+    def call():
+        vocab = Vocab()
+        for rec in read_records(text, converter, source=source, n_sents=n_sents,
+                                merge_subtokens=merge_subtokens, tokenize=tokenize):
+            record_to_doc(vocab, rec)
+    return check_case(f"convert {converter}", source, call)
+
+
+def test_the_samples_convert():
+    for converter, samples in SAMPLES.items():
+        for text in samples:
+            assert _convert(converter, text) is None, converter
+
+
+def _strategy(converter):
+    sep = SEPARATORS[converter]
+    return st.one_of(*[mutated_text(text, sep) for text in SAMPLES[converter]])
+
+
+@fuzz(500)
+@given(_strategy("conllu"), st.integers(1, 3), st.booleans())
+def test_conllu(text, n_sents, merge_subtokens):
+    _convert("conllu", text, n_sents, merge_subtokens)
+
+
+@fuzz(400)
+@given(st.one_of(_strategy("iob"), mutated_text(IOB_PIPES, " "), mutated_text(IOB_PIPES, "|")),
+       st.integers(1, 3))
+def test_iob(text, n_sents):
+    _convert("iob", text, n_sents)
+
+
+@fuzz(400)
+@given(st.one_of(_strategy("jsonl"), mutated_text(JSONL, " ")))
+def test_jsonl(text):
+    _convert("jsonl", text)
+
+
+@fuzz(400)
+@given(st.one_of(_strategy("json"), mutated_text(JSON_V2, " "), mutated_text(JSON_V2, ",")))
+def test_json_v2(text):
+    _convert("json", text)
+
+
+@fuzz(200)
+@given(st.sampled_from(sorted(SAMPLES)), st.text(max_size=200))
+def test_random_text(converter, text):
+    _convert(converter, text)

@@ -115,7 +115,7 @@ class DocBin:
                 # Fields that from_bytes let through but no Doc can hold (unknown string
                 # ids, unsettable attrs, garbled span groups or user data).
                 what = " ".join(str(getattr(err, "message", err)).split())
-                raise DocBinError(Messages.docbin_shape.format(what=f"doc {i}: {what}"),
+                raise DocBinError(Messages.docbin_shape.format(what=f"document {i}: {what}"),
                                   getattr(self, "_source", None)) from None
             yield doc
 

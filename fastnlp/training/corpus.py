@@ -98,18 +98,7 @@ class Corpus:
 
     def _read(self, files: List[Path], vocab) -> Iterator[Doc]:
         for path in files:
-            docs = DocBin().from_disk(path).get_docs(vocab)
-            index = 0
-            while True:
-                try:
-                    doc = next(docs)
-                except StopIteration:
-                    break
-                except ValueError as err:
-                    if isinstance(err, FastNLPError):
-                        raise
-                    raise CorpusError(f"{path}: document {index + 1}: {err}") from None
-                index += 1
+            for doc in DocBin().from_disk(path).get_docs(vocab):
                 if len(doc):
                     yield doc
 

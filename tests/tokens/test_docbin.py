@@ -182,10 +182,10 @@ def _fuzz_msg():
     ("attrs", [65, 72], "unknown attribute id 72"),
     ("lengths", b"\x02\x00\x00", "lengths has 3 bytes, not a multiple of 4"),
     ("attrs", lambda ids: ids[:-1] + [attrs.LOWER],
-     "doc 0: Doc.from_array: attribute LOWER cannot be set"),
-    ("strings", [], r"doc 0: .*no string for id"),
-    ("span_groups", [b"\xc1"], "doc 0: "),
-    ("user_data", [b"\xc1"], "doc 0: "),
+     "document 0: Doc.from_array: attribute LOWER cannot be set"),
+    ("strings", [], r"document 0: .*no string for id"),
+    ("span_groups", [b"\xc1"], "document 0: "),
+    ("user_data", [b"\xc1"], "document 0: "),
 ])
 def test_damaged_docbin_fields_raise_docbin_error(key, value, match):
     msg = _fuzz_msg()

@@ -16,6 +16,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from benchmarks.ewt_eval import conllu_sentences  # noqa: E402
 from fastnlp.training.alignment import Alignment, AlignmentError  # noqa: E402
 
 DEFAULT_CONLLU = REPO.parent / "shared" / "data" / "ud-en-ewt" / "en_ewt-dev.conllu"
@@ -24,20 +25,10 @@ DEFAULT_CONLLU = REPO.parent / "shared" / "data" / "ud-en-ewt" / "en_ewt-dev.con
 def read_pairs(path):
     """(gold words, whitespace tokens) per sentence, for sentences that spell their text."""
     pairs = []
-    text, words = None, []
-    with open(path, encoding="utf8") as file_:
-        for line in file_:
-            line = line.rstrip("\n")
-            if line.startswith("# text = "):
-                text = line[len("# text = "):]
-            elif not line:
-                if text is not None and words:
-                    pairs.append((words, text.split()))
-                text, words = None, []
-            elif not line.startswith("#"):
-                cols = line.split("\t")
-                if cols[0].isdigit():
-                    words.append(cols[1])
+    for text, rows in conllu_sentences(path):
+        words = [form for ident, form in rows if ident.isdigit()]
+        if words:
+            pairs.append((words, text.split()))
     kept = []
     for x, y in pairs:
         try:

@@ -10,11 +10,9 @@ Whitespace-only predicted tokens are ignored.
 """
 
 
-def read_conllu_gold(path):
-    """Return a list of (text, [(start, end), ...]) pairs, one per sentence."""
-    sentences = []
-    text = None
-    forms = []
+def conllu_sentences(path):
+    """Yield (text, [(id, form), ...]) per sentence that has a `# text` line."""
+    text, rows = None, []
     with open(path, encoding="utf8") as file_:
         for line in file_:
             line = line.rstrip("\n")
@@ -22,19 +20,18 @@ def read_conllu_gold(path):
                 text = line[len("# text = "):]
             elif not line:
                 if text is not None:
-                    sentences.append((text, _align(text, forms)))
-                text = None
-                forms = []
+                    yield text, rows
+                text, rows = None, []
             elif not line.startswith("#"):
-                forms.append(_parse_row(line))
+                ident, form = line.split("\t", 2)[:2]
+                rows.append((ident, form))
     if text is not None:
-        sentences.append((text, _align(text, forms)))
-    return sentences
+        yield text, rows
 
 
-def _parse_row(line):
-    cols = line.split("\t")
-    return cols[0], cols[1]
+def read_conllu_gold(path):
+    """Return a list of (text, [(start, end), ...]) pairs, one per sentence."""
+    return [(text, _align(text, rows)) for text, rows in conllu_sentences(path)]
 
 
 def _align(text, rows):

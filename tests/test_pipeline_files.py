@@ -7,27 +7,15 @@ import pytest
 import fastnlp
 from fastnlp.errors import ConfigError, FastNLPError
 from fastnlp.pipeline_io import PipelineError
-from fastnlp.training import Example
+from train_data import save_tiny_tagger
 
-SMALL_TOK2VEC = {"@architectures": "fastnlp.HashEmbedCNN.v1", "width": 16, "depth": 1,
-                 "embed_size": 100, "window_size": 1, "maxout_pieces": 2,
-                 "subword_features": True, "pretrained_vectors": None}
 FILES = ["meta.json", "vocab/strings.json", "vocab/tag_map.json", "tokenizer",
          "tok2vec/cfg", "tok2vec/model", "tagger/cfg", "tagger/model"]
 
 
 @pytest.fixture(scope="module")
 def saved(tmp_path_factory):
-    nlp = fastnlp.blank("en")
-    nlp.vocab.tag_map = {"N": {"pos": "NOUN"}, "V": {"pos": "VERB"}}
-    nlp.add_pipe("tok2vec", config={"model": SMALL_TOK2VEC})
-    nlp.add_pipe("tagger", config={"model": {"tok2vec": {
-        "@architectures": "fastnlp.Tok2VecListener.v1", "width": 16}}})
-    examples = [Example.from_dict(nlp.make_doc("I eat rice"), {"tags": ["N", "V", "N"]})]
-    nlp.initialize(lambda: examples)
-    path = tmp_path_factory.mktemp("saved") / "pipeline"
-    nlp.to_disk(path)
-    return path
+    return save_tiny_tagger(tmp_path_factory.mktemp("saved") / "pipeline")
 
 
 def _copy(saved, tmp_path):

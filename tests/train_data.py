@@ -1,4 +1,4 @@
-"""Small corpora and configs shared by the training tests (imported, not collected)."""
+"""Small corpora, configs and pipelines shared by the tests (imported, not collected)."""
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -97,3 +97,51 @@ def write_config(path, text=TINY_CONFIG, **replace):
         text = text.replace(old, new)
     Path(path).write_text(text, encoding="utf8")
     return Path(path)
+
+
+# One CoNLL-U sentence with a multi-word token, an empty node and NER in MISC, and a second
+# without a comment line.
+CONLLU_MWT = """# text = I don't know NYC.
+1\tI\tI\tPRON\tPRP\tCase=Nom\t4\tnsubj\t_\tNE=O
+2-3\tdon't\t_\t_\t_\t_\t_\t_\t_\t_
+2\tdo\tdo\tAUX\tVBP\tMood=Ind\t4\taux\t_\tNE=O
+3\tn't\tnot\tPART\tRB\t_\t4\tadvmod\t_\tNE=O
+4\tknow\tknow\tVERB\t_\tVerbForm=Inf\t0\troot\t_\tNE=O
+5\tNYC\tNYC\tPROPN\tNNP\tNumber=Sing\t4\tobj\t_\tNE=B-LOC|SpaceAfter=No
+5.1\tgone\t_\t_\t_\t_\t_\t_\t4:obj\t_
+6\t.\t.\tPUNCT\t.\t_\t4\tpunct\t_\tNE=O
+"""
+CONLLU_TWO = """1\tNew\tNew\tPROPN\tNNP\t_\t2\tcompound\t_\tNE=B-LOC
+2\tYork\tYork\tPROPN\tNNP\t_\t0\troot\t_\tNE=I-LOC|SpaceAfter=No
+"""
+
+# A spaCy v2 training-JSON document: one paragraph, relative heads, BILUO tags, a category.
+JSON_V2_DOC = {"id": 0, "paragraphs": [{
+    "raw": "I like London.",
+    "sentences": [{"tokens": [
+        {"id": 0, "orth": "I", "tag": "PRP", "head": 1, "dep": "nsubj", "ner": "O"},
+        {"id": 1, "orth": "like", "tag": "VBP", "head": 0, "dep": "root", "ner": "O"},
+        {"id": 2, "orth": "London", "tag": "NNP", "head": -1, "dep": "dobj", "ner": "U-GPE"},
+        {"id": 3, "orth": ".", "tag": ".", "head": -2, "dep": "punct", "ner": "-"}]}],
+    "cats": [{"label": "TRAVEL", "value": 1.0}]}]}
+
+SMALL_TOK2VEC = {"@architectures": "fastnlp.HashEmbedCNN.v1", "width": 16, "depth": 1,
+                 "embed_size": 100, "window_size": 1, "maxout_pieces": 2,
+                 "subword_features": True, "pretrained_vectors": None}
+
+
+def save_tiny_tagger(path):
+    """Initialise a tok2vec + tagger pipeline (with a tag map) on one sentence, save it to
+    `path` and return `path`."""
+    import fastnlp
+    from fastnlp.training import Example
+
+    nlp = fastnlp.blank("en")
+    nlp.vocab.tag_map = {"N": {"pos": "NOUN"}, "V": {"pos": "VERB"}}
+    nlp.add_pipe("tok2vec", config={"model": SMALL_TOK2VEC})
+    nlp.add_pipe("tagger", config={"model": {"tok2vec": {
+        "@architectures": "fastnlp.Tok2VecListener.v1", "width": 16}}})
+    examples = [Example.from_dict(nlp.make_doc("I eat rice"), {"tags": ["N", "V", "N"]})]
+    nlp.initialize(lambda: examples)
+    nlp.to_disk(path)
+    return path

@@ -8,10 +8,10 @@ import os
 import signal
 from collections import Counter, defaultdict
 
-from hypothesis import HealthCheck, settings
+import srsly
+from hypothesis import HealthCheck, settings, strategies as st
 
 from fastnlp.errors import FastNLPError
-
 
 
 def factor() -> int:
@@ -69,8 +69,6 @@ def check_case(reader: str, names, call):
 
 # -- strategies shared by the readers --------------------------------------------------
 
-from hypothesis import strategies as st  # noqa: E402
-
 # msgpack-able values of any shape, for replacing a field of a real message.
 LEAVES = st.one_of(st.none(), st.booleans(), st.integers(-2**63, 2**64 - 1),
                    st.floats(allow_nan=False), st.text(max_size=8), st.binary(max_size=16))
@@ -119,6 +117,13 @@ def mutated_dict(draw, msg: dict, values=VALUES):
             cut = draw(st.integers(0, len(value) + 2))
             msg[key] = value[:cut] if cut <= len(value) else value + value[:cut - len(value)]
     return msg
+
+
+def damaged_msgpack(data: bytes, max_random: int = 120):
+    """Random bytes, `data` with bytes damaged, or `data`'s msgpack message with fields
+    removed, replaced or resized and packed again."""
+    return st.one_of(st.binary(max_size=max_random), mutated_bytes(data),
+                     mutated_dict(srsly.msgpack_loads(data)).map(srsly.msgpack_dumps))
 
 
 @st.composite

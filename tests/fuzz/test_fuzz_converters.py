@@ -6,26 +6,12 @@ from pathlib import Path
 from hypothesis import given, strategies as st
 
 import fastnlp
-
 from fastnlp.training.converters import read_records, record_to_doc
 from fastnlp.vocab import Vocab
 from fuzzing import check_case, fuzz, mutated_text
+from train_data import CONLLU_MWT, CONLLU_TWO, EWT, JSON_V2_DOC
 
-EWT = Path(__file__).resolve().parents[3] / "shared" / "data" / "ud-en-ewt"
-
-CONLLU = """# text = I don't know NYC.
-1\tI\tI\tPRON\tPRP\tCase=Nom\t4\tnsubj\t_\tNE=O
-2-3\tdon't\t_\t_\t_\t_\t_\t_\t_\t_
-2\tdo\tdo\tAUX\tVBP\tMood=Ind\t4\taux\t_\tNE=O
-3\tn't\tnot\tPART\tRB\t_\t4\tadvmod\t_\tNE=O
-4\tknow\tknow\tVERB\t_\tVerbForm=Inf\t0\troot\t_\tNE=O
-5\tNYC\tNYC\tPROPN\tNNP\tNumber=Sing\t4\tobj\t_\tNE=B-LOC|SpaceAfter=No
-5.1\tgone\t_\t_\t_\t_\t_\t_\t4:obj\t_
-6\t.\t.\tPUNCT\t.\t_\t4\tpunct\t_\tNE=O
-
-1\tNew\tNew\tPROPN\tNNP\t_\t2\tcompound\t_\tNE=B-LOC
-2\tYork\tYork\tPROPN\tNNP\t_\t0\troot\t_\tNE=I-LOC|SpaceAfter=No
-"""
+CONLLU = CONLLU_MWT + "\n" + CONLLU_TWO
 IOB_COLUMNS = """# text = I like Tampa Bay
 1\tI\tO\t-\t-
 2\tlike\tO\t-\t-
@@ -39,14 +25,7 @@ JSONL = ('{"text": "Apple is in Cupertino", "entities": [[0, 5, "ORG"], '
          '{"start": 12, "end": 21, "label": "GPE"}], "spans": [[0, 8, "X"]], '
          '"cats": {"TECH": 1}}\n'
          '{"text": "Hi, you.", "words": ["Hi", ",", "you", "."], "entities": []}\n')
-JSON_V2 = json.dumps([{"id": 0, "paragraphs": [{
-    "raw": "I like London.",
-    "sentences": [{"tokens": [
-        {"id": 0, "orth": "I", "tag": "PRP", "head": 1, "dep": "nsubj", "ner": "O"},
-        {"id": 1, "orth": "like", "tag": "VBP", "head": 0, "dep": "root", "ner": "O"},
-        {"id": 2, "orth": "London", "tag": "NNP", "head": -1, "dep": "dobj", "ner": "U-GPE"},
-        {"id": 3, "orth": ".", "tag": ".", "head": -2, "dep": "punct", "ner": "-"}]}],
-    "cats": [{"label": "TRAVEL", "value": 1.0}]}]}], indent=1)
+JSON_V2 = json.dumps([JSON_V2_DOC], indent=1)
 
 
 def _head(path: Path, n_lines: int) -> str:

@@ -1,5 +1,6 @@
 """fastnlp.load on a saved tiny pipeline with one file removed, cut, mutated or replaced
 by random bytes: success or one fastnlp error line naming the pipeline's file."""
+import atexit
 import shutil
 import tempfile
 from pathlib import Path
@@ -7,29 +8,12 @@ from pathlib import Path
 from hypothesis import given, strategies as st
 
 import fastnlp
-from fastnlp.training import Example
 from fuzzing import check_case, fuzz, mutated_bytes
+from train_data import save_tiny_tagger
 
-SMALL_TOK2VEC = {"@architectures": "fastnlp.HashEmbedCNN.v1", "width": 16, "depth": 1,
-                 "embed_size": 100, "window_size": 1, "maxout_pieces": 2,
-                 "subword_features": True, "pretrained_vectors": None}
 WORK = Path(tempfile.mkdtemp(prefix="fastnlp-fuzz-pipeline-"))
-
-
-def _save() -> Path:
-    nlp = fastnlp.blank("en")
-    nlp.vocab.tag_map = {"N": {"pos": "NOUN"}, "V": {"pos": "VERB"}}
-    nlp.add_pipe("tok2vec", config={"model": SMALL_TOK2VEC})
-    nlp.add_pipe("tagger", config={"model": {"tok2vec": {
-        "@architectures": "fastnlp.Tok2VecListener.v1", "width": 16}}})
-    examples = [Example.from_dict(nlp.make_doc("I eat rice"), {"tags": ["N", "V", "N"]})]
-    nlp.initialize(lambda: examples)
-    path = WORK / "saved"
-    nlp.to_disk(path)
-    return path
-
-
-SAVED = _save()
+atexit.register(shutil.rmtree, WORK, True)
+SAVED = save_tiny_tagger(WORK / "saved")
 FILES = sorted(str(p.relative_to(SAVED)) for p in SAVED.rglob("*") if p.is_file())
 ORIGINAL = {rel: (SAVED / rel).read_bytes() for rel in FILES}
 

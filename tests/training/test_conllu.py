@@ -2,25 +2,11 @@ import pytest
 
 from fastnlp.errors import FormatError
 from fastnlp.training.converters import conllu_to_records
-
-SENT_MWT = """# text = I don't know NYC.
-1\tI\tI\tPRON\tPRP\tCase=Nom\t4\tnsubj\t_\tNE=O
-2-3\tdon't\t_\t_\t_\t_\t_\t_\t_\t_
-2\tdo\tdo\tAUX\tVBP\tMood=Ind\t4\taux\t_\tNE=O
-3\tn't\tnot\tPART\tRB\t_\t4\tadvmod\t_\tNE=O
-4\tknow\tknow\tVERB\t_\tVerbForm=Inf\t0\troot\t_\tNE=O
-5\tNYC\tNYC\tPROPN\tNNP\tNumber=Sing\t4\tobj\t_\tNE=B-LOC|SpaceAfter=No
-5.1\tgone\t_\t_\t_\t_\t_\t_\t4:obj\t_
-6\t.\t.\tPUNCT\t.\t_\t4\tpunct\t_\tNE=O
-"""
-
-SENT_TWO = """1\tNew\tNew\tPROPN\tNNP\t_\t2\tcompound\t_\tNE=B-LOC
-2\tYork\tYork\tPROPN\tNNP\t_\t0\troot\t_\tNE=I-LOC|SpaceAfter=No
-"""
+from train_data import CONLLU_MWT, CONLLU_TWO
 
 
 def test_conllu_reads_words_spaces_and_columns_as_spacy():
-    (rec,) = conllu_to_records(SENT_MWT)
+    (rec,) = conllu_to_records(CONLLU_MWT)
     assert rec.words == ["I", "do", "n't", "know", "NYC", "."]
     assert rec.spaces == [True, False, True, True, False, True]
     assert rec.tags == ["PRP", "VBP", "RB", "VERB", "NNP", "."]  # XPOS "_" -> UPOS
@@ -33,7 +19,7 @@ def test_conllu_reads_words_spaces_and_columns_as_spacy():
 
 
 def test_conllu_groups_n_sentences_and_adds_space_between():
-    text = SENT_TWO + "\n" + SENT_TWO + "\n" + SENT_MWT
+    text = CONLLU_TWO + "\n" + CONLLU_TWO + "\n" + CONLLU_MWT
     one, two = conllu_to_records(text, n_sents=2)
     assert one.words == ["New", "York", "New", "York"]
     assert one.spaces == [True, True, True, False]  # a space after the inner "York" only
@@ -46,10 +32,10 @@ def test_conllu_groups_n_sentences_and_adds_space_between():
 
 
 def test_conllu_without_ner_items_leaves_entities_missing():
-    text = SENT_TWO.replace("NE=B-LOC", "_").replace("NE=I-LOC|", "")
+    text = CONLLU_TWO.replace("NE=B-LOC", "_").replace("NE=I-LOC|", "")
     (rec,) = conllu_to_records(text)
     assert rec.ents is None
-    (rec,) = conllu_to_records(SENT_TWO.replace("B-LOC", "O").replace("I-LOC", "O"))
+    (rec,) = conllu_to_records(CONLLU_TWO.replace("B-LOC", "O").replace("I-LOC", "O"))
     assert rec.ents is None  # "NE=O" alone does not switch entities on, as in spaCy
 
 
@@ -63,7 +49,7 @@ def test_conllu_iob1_and_adjacent_entities():
 
 
 def test_conllu_merge_subtokens():
-    (rec,) = conllu_to_records(SENT_MWT, merge_subtokens=True)
+    (rec,) = conllu_to_records(CONLLU_MWT, merge_subtokens=True)
     assert rec.words == ["I", "don't", "know", "NYC", "."]
     assert rec.spaces == [True, True, True, False, True]
     assert rec.lemmas[1] == "do not"

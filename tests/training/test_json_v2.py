@@ -4,19 +4,11 @@ import pytest
 
 from fastnlp.errors import FormatError
 from fastnlp.training.converters import json_v2_to_records
-
-DOC = {"id": 0, "paragraphs": [{
-    "raw": "I like London.",
-    "sentences": [{"tokens": [
-        {"id": 0, "orth": "I", "tag": "PRP", "head": 1, "dep": "nsubj", "ner": "O"},
-        {"id": 1, "orth": "like", "tag": "VBP", "head": 0, "dep": "root", "ner": "O"},
-        {"id": 2, "orth": "London", "tag": "NNP", "head": -1, "dep": "dobj", "ner": "U-GPE"},
-        {"id": 3, "orth": ".", "tag": ".", "head": -2, "dep": "punct", "ner": "-"}]}],
-    "cats": [{"label": "TRAVEL", "value": 1.0}]}]}
+from train_data import JSON_V2_DOC
 
 
 def test_json_v2_paragraph_to_record():
-    (rec,) = json_v2_to_records(json.dumps([DOC]))
+    (rec,) = json_v2_to_records(json.dumps([JSON_V2_DOC]))
     assert rec.words == ["I", "like", "London", "."]
     assert rec.spaces == [True, True, False, False]
     assert rec.heads == [1, 1, 1, 1]
@@ -31,7 +23,7 @@ def test_json_v2_errors_name_the_file():
         list(json_v2_to_records('[\n{"id": 0,,}]', source="t.json"))
     with pytest.raises(FormatError, match='t.json: document 0: no "paragraphs"'):
         list(json_v2_to_records('[{"id": 0}]', source="t.json"))
-    bad = json.loads(json.dumps(DOC))
+    bad = json.loads(json.dumps(JSON_V2_DOC))
     bad["paragraphs"][0]["sentences"][0]["tokens"][0]["head"] = 9
     with pytest.raises(FormatError, match="document 0, paragraph 0: head 9"):
         list(json_v2_to_records(json.dumps([bad]), source="t.json"))

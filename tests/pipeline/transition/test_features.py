@@ -16,18 +16,21 @@ ALL = ["S0", "S1", "S2", "B0", "B1", "B2", "S0L1", "S0L2", "S0R1", "S0R2", "S1L1
        "B0L1", "B0L2", "P1", "E0", "E1", "E2", "E3", "E4"]
 
 
-def parser_context(moves, n_tokens=9, offset_tokens=3):
-    """Context rows of the second doc after moves; the first doc shifts offsets."""
+def second_doc_context(system_class, labels, templates, moves, n_tokens, offset_tokens):
+    """Doc-local context tokens per template of the second doc's state after `moves`;
+    the first doc (`offset_tokens` long) shifts the batch offsets."""
     vocab = Vocab()
-    system = ArcEager(vocab.strings, ["dep"], nr_feature_tokens=ALL)
+    system = system_class(vocab.strings, labels, nr_feature_tokens=templates)
     docs = [Doc(vocab, words=["x"] * offset_tokens), Doc(vocab, words=["w"] * n_tokens)]
     batch = StateBatch(system, docs)
     for name in moves:
-        m = system.move_index(name)
-        batch.apply_moves([-1, m])
-    row = list(batch.active).index(1)
-    ids = batch.context_tokens()[row]
-    return {name: (int(i) - offset_tokens if i >= 0 else -1) for name, i in zip(ALL, ids)}
+        batch.apply_moves([-1, system.move_index(name)])
+    ids = batch.context_tokens()[list(batch.active).index(1)]
+    return {name: (int(i) - offset_tokens if i >= 0 else -1) for name, i in zip(templates, ids)}
+
+
+def parser_context(moves, n_tokens=9, offset_tokens=3):
+    return second_doc_context(ArcEager, ["dep"], ALL, moves, n_tokens, offset_tokens)
 
 
 # After these moves on 9 tokens the stack is [0, 4, 6] and the buffer starts at 7;
@@ -101,16 +104,8 @@ ENT_TEMPLATES = ["B0", "E0", "E1", "E2", "E3", "E4", "P1"]
 
 
 def ner_context(moves, n_tokens=10, offset_tokens=2):
-    """Doc-local tokens per ENT_TEMPLATES of the second doc's state after moves."""
-    vocab = Vocab()
-    system = BiluoMoves(vocab.strings, ["PER"], nr_feature_tokens=ENT_TEMPLATES)
-    docs = [Doc(vocab, words=["x"] * offset_tokens), Doc(vocab, words=["w"] * n_tokens)]
-    batch = StateBatch(system, docs)
-    for name in moves:
-        batch.apply_moves([-1, system.move_index(name)])
-    ids = batch.context_tokens()[list(batch.active).index(1)]
-    return {name: (int(i) - offset_tokens if i >= 0 else -1)
-            for name, i in zip(ENT_TEMPLATES, ids)}
+    return second_doc_context(BiluoMoves, ["PER"], ENT_TEMPLATES, moves, n_tokens,
+                              offset_tokens)
 
 
 # An entity of PER opened at token 1, with seven tokens so far: B0 is 8.

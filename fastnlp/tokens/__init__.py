@@ -1,5 +1,7 @@
 from .doc import Doc
+from .docbin import DocBin
+from .morph import MorphAnalysis
 from .span import Span
 from .token import Token
 
-__all__ = ["Doc", "Token", "Span"]
+__all__ = ["Doc", "DocBin", "MorphAnalysis", "Token", "Span"]

@@ -22,6 +22,7 @@ from .entity_tags import MISSING_TAGS
 from ..symbols import EMPTY_MORPH, SYMBOL_IDS, UNIVERSAL_POS
 from .doc_io import doc_from_bytes, doc_to_bytes, doc_to_json
 from .errors import E
+from .underscore import Underscore, remove_extension, set_extension
 from .morph import MorphAnalysis, normalize_feats
 from .span import Span
 
@@ -279,6 +280,27 @@ cdef class Doc:
                 raise ValueError(E.bad_word.format(i=self.length, word="''"))
             self.push_back(self.vocab.get_by_orth(orth_ids[i]), space_flags[i])
         return self
+
+    @property
+    def _(self):
+        """Custom attributes registered with Doc.set_extension."""
+        return Underscore(Underscore.doc_extensions, self, self)
+
+    @classmethod
+    def set_extension(cls, name, **kwargs):
+        set_extension(Underscore.doc_extensions, "Doc", name, kwargs)
+
+    @classmethod
+    def get_extension(cls, name):
+        return Underscore.doc_extensions.get(name)
+
+    @classmethod
+    def has_extension(cls, name):
+        return name in Underscore.doc_extensions
+
+    @classmethod
+    def remove_extension(cls, name):
+        return remove_extension(Underscore.doc_extensions, "Doc", name)
 
     def __len__(self):
         return self.length

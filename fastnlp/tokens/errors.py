@@ -24,3 +24,14 @@ class E:
     bad_alignment_mode = "Doc.char_span: alignment_mode must be strict, contract or expand, not {mode!r}"
     no_head_annotation = "Token.head: the doc has no dependency parse"
     bytes_not_empty = "Doc.from_bytes: the doc already has tokens; call it on Doc(vocab)"
+    no_extension = ("[._] no extension {name!r}; register it with Doc/Span/Token"
+                    ".set_extension({name!r}, default=...)")
+    extension_name = "{owner}.set_extension: the name must be a non-empty string, not {name!r}"
+    extension_args = "{owner}.set_extension({name!r}): unknown argument(s) {args}"
+    extension_exists = ("{owner}.set_extension: extension {name!r} already exists; pass "
+                        "force=True to replace it")
+    extension_setter = "{owner}.set_extension({name!r}): a setter needs a getter"
+    extension_kinds = ("{owner}.set_extension({name!r}): give exactly one of default=, "
+                       "getter= or method= (got {n})")
+    extension_callable = "{owner}.set_extension({name!r}): {what} {value!r} is not callable"
+    extension_missing = "{owner}.remove_extension: no extension {name!r}"

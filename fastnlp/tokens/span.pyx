@@ -4,6 +4,7 @@ import numpy
 
 from .doc_io import span_as_doc
 from .errors import E
+from .underscore import Underscore, remove_extension, set_extension
 
 
 cdef class Span:
@@ -16,6 +17,27 @@ cdef class Span:
         self.label = doc.vocab.strings.add(label) if isinstance(label, str) else label
         self.kb_id = doc.vocab.strings.add(kb_id) if isinstance(kb_id, str) else kb_id
         self.id = doc.vocab.strings.add(span_id) if isinstance(span_id, str) else span_id
+
+    @property
+    def _(self):
+        """Custom attributes registered with Span.set_extension."""
+        return Underscore(Underscore.span_extensions, self, self.doc, self.start_char, self.end_char)
+
+    @classmethod
+    def set_extension(cls, name, **kwargs):
+        set_extension(Underscore.span_extensions, "Span", name, kwargs)
+
+    @classmethod
+    def get_extension(cls, name):
+        return Underscore.span_extensions.get(name)
+
+    @classmethod
+    def has_extension(cls, name):
+        return name in Underscore.span_extensions
+
+    @classmethod
+    def remove_extension(cls, name):
+        return remove_extension(Underscore.span_extensions, "Span", name)
 
     def __len__(self):
         return self.end - self.start

@@ -7,6 +7,7 @@ from ..structs cimport TokenC
 from ..symbols import SYMBOL_IDS, SYMBOL_NAMES, UNIVERSAL_POS
 from .entity_tags import IOB_NAMES
 from .errors import E
+from .underscore import Underscore, remove_extension, set_extension
 from .morph import MorphAnalysis, normalize_feats
 
 
@@ -16,6 +17,27 @@ cdef class Token:
         self.doc = doc
         self.i = i
         self.c = &doc.c[i]
+
+    @property
+    def _(self):
+        """Custom attributes registered with Token.set_extension."""
+        return Underscore(Underscore.token_extensions, self, self.doc, self.idx)
+
+    @classmethod
+    def set_extension(cls, name, **kwargs):
+        set_extension(Underscore.token_extensions, "Token", name, kwargs)
+
+    @classmethod
+    def get_extension(cls, name):
+        return Underscore.token_extensions.get(name)
+
+    @classmethod
+    def has_extension(cls, name):
+        return name in Underscore.token_extensions
+
+    @classmethod
+    def remove_extension(cls, name):
+        return remove_extension(Underscore.token_extensions, "Token", name)
 
     def __len__(self):
         return self.c.lex.length

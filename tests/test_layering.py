@@ -18,7 +18,7 @@ LAYERS = [
               r"lang\.\w+\.\w+", r"scorer",
               r"training", r"training\.(example|alignment|align_kernel|annotations|"
               r"iob_utils|corpus|batchers|augment|loggers)", r"training\.converters(\..*)?"]),
-    ("models", [r"ml(\..*)?", r"pipeline\.transition(\..*)?"]),
+    ("models", [r"ml(\..*)?", r"pipeline\.transition(\..*)?", r"matcher(\..*)?"]),
     ("components", [r"pipeline(\.\w+)?", r"pipeline_io"]),
     ("language", [r"config", r"language", r"lang\.\w+"]),
     ("loading", [r"loading", r"registrations"]),

@@ -1,0 +1,112 @@
+"""Matcher speed, fastnlp vs spaCy 3.8, on the same annotated Docs (EWT dev).
+
+    python benchmarks/matcher.py [--data ../shared/data] [--repeats 5]
+
+Both libraries get the words, tags, POS, morphology, lemmas, trees and entities of EWT
+dev (10 sentences per Doc). Each row is a set of patterns run over every Doc; the
+matches of the two libraries must be identical (same tuples, same order) or the script
+exits with an error. Speed is words/sec, best of `--repeats` passes.
+"""
+import argparse
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import fastnlp  # noqa: E402
+from fastnlp.training.converters import read_records  # noqa: E402
+from fastnlp.training.converters.records import record_to_doc  # noqa: E402
+
+PATTERN_SETS = {
+    "operators": [
+        [{"POS": "ADJ", "OP": "*"}, {"POS": "NOUN", "OP": "+"}],
+        [{"LOWER": "the"}, {"OP": "?"}, {"POS": "NOUN"}],
+        [{"IS_DIGIT": True, "OP": "{1,3}"}, {"LOWER": {"IN": ["am", "pm", "%"]}}],
+        [{"POS": "PROPN", "OP": "{2,}"}],
+        [{"POS": "VERB"}, {"POS": "DET", "OP": "!"}, {"POS": "NOUN"}],
+    ],
+    "sets and regex": [
+        [{"LOWER": {"IN": ["monday", "tuesday", "wednesday", "thursday", "friday",
+                           "saturday", "sunday"]}}],
+        [{"TEXT": {"REGEX": r"^[A-Z][a-z]+ing$"}}],
+        [{"LOWER": {"NOT_IN": ["the", "a", "an"]}, "LENGTH": {">=": 12}}],
+        [{"TEXT": {"REGEX": r"^\d+(\.\d+)?$"}}, {"LOWER": {"IN": ["dollars", "percent",
+                                                                  "million", "billion"]}}],
+        [{"SHAPE": "Xxxxx"}, {"IS_PUNCT": True}],
+    ],
+    "lemma and POS": [
+        [{"LEMMA": "be"}, {"POS": "ADV", "OP": "?"}, {"POS": "ADJ"}],
+        [{"LEMMA": {"IN": ["say", "tell", "ask"]}}, {"POS": "PRON"}],
+        [{"LEMMA": "have"}, {"TAG": "VBN"}],
+        [{"DEP": "nsubj"}, {"DEP": "ROOT"}],
+        [{"MORPH": {"IS_SUPERSET": ["Number=Plur"]}, "POS": "NOUN"}],
+        [{"ENT_TYPE": "PERSON", "OP": "+"}],
+    ],
+}
+
+
+def doc_pairs(conllu: Path, n_sents=10, limit=None):
+    """The same annotated Docs in spaCy and fastnlp: (spaCy nlp, fastnlp nlp, pairs)."""
+    import spacy
+    from spacy.tokens import Doc as SpacyDoc
+
+    snlp, fnlp = spacy.blank("en"), fastnlp.blank("en")
+    pairs = []
+    for rec in read_records(conllu.read_text(encoding="utf8"), "conllu", n_sents=n_sents):
+        sdoc = SpacyDoc(snlp.vocab, words=rec.words, spaces=rec.spaces, tags=rec.tags,
+                        pos=rec.pos, morphs=rec.morphs, lemmas=rec.lemmas, heads=rec.heads,
+                        deps=rec.deps, ents=rec.ents)
+        pairs.append((sdoc, record_to_doc(fnlp.vocab, rec)))
+        if limit and len(pairs) >= limit:
+            break
+    return snlp, fnlp, pairs
+
+
+def best_pass(matcher, docs, repeats):
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        for doc in docs:
+            matcher(doc)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def named(vocab, matches):
+    return [(vocab.strings[key], start, end) for key, start, end in matches]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args()
+    from spacy.matcher import Matcher as SpacyMatcher
+
+    from fastnlp.matcher import Matcher
+
+    snlp, fnlp, pairs = doc_pairs(args.data / "ud-en-ewt" / "en_ewt-dev.conllu")
+    sdocs, fdocs = [s for s, _ in pairs], [f for _, f in pairs]
+    n_words = sum(len(d) for d in fdocs)
+    print(f"{len(fdocs)} docs, {n_words} words; best of {args.repeats}")
+    print(f"{'patterns':<18}{'matches':>9}{'spaCy wps':>14}{'fastnlp wps':>14}{'ratio':>8}")
+    for name, patterns in PATTERN_SETS.items():
+        sm, fm = SpacyMatcher(snlp.vocab, validate=False), Matcher(fnlp.vocab)
+        for i, pattern in enumerate(patterns):
+            sm.add(f"{name}{i}", [pattern])
+            fm.add(f"{name}{i}", [pattern])
+        n_matches = 0
+        for sdoc, fdoc in pairs:
+            expected = named(snlp.vocab, sm(sdoc))
+            if named(fnlp.vocab, fm(fdoc)) != expected:
+                sys.exit(f"{name}: matches differ on {fdoc.text[:60]!r}")
+            n_matches += len(expected)
+        spacy_s, ours_s = best_pass(sm, sdocs, args.repeats), best_pass(fm, fdocs, args.repeats)
+        print(f"{name:<18}{n_matches:>9}{n_words / spacy_s:>14,.0f}{n_words / ours_s:>14,.0f}"
+              f"{spacy_s / ours_s:>7.2f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,11 +1,13 @@
-"""Matcher speed, fastnlp vs spaCy 3.8, on the same annotated Docs (EWT dev).
+"""Matcher and PhraseMatcher speed, fastnlp vs spaCy 3.8, on the same annotated Docs.
 
-    python benchmarks/matcher.py [--data ../shared/data] [--repeats 5]
+    python benchmarks/matcher.py [--data ../shared/data] [--repeats 5] [--phrases 5000]
 
 Both libraries get the words, tags, POS, morphology, lemmas, trees and entities of EWT
-dev (10 sentences per Doc). Each row is a set of patterns run over every Doc; the
-matches of the two libraries must be identical (same tuples, same order) or the script
-exits with an error. Speed is words/sec, best of `--repeats` passes.
+dev (10 sentences per Doc). Each Matcher row is a set of token patterns run over every
+Doc; the PhraseMatcher rows match `--phrases` distinct 1- to 3-word n-grams of EWT train
+(spread over 10 keys) on LOWER and on ORTH. The matches of the two libraries must be
+identical (same tuples, same order) or the script exits with an error. Speed is
+words/sec, best of `--repeats` passes.
 """
 import argparse
 import sys
@@ -64,6 +66,22 @@ def doc_pairs(conllu: Path, n_sents=10, limit=None):
     return snlp, fnlp, pairs
 
 
+def train_phrases(conllu: Path, n_phrases, lower):
+    """`n_phrases` distinct 1- to 3-word n-grams of the corpus's sentences, in order seen."""
+    seen, phrases = set(), []
+    for rec in read_records(conllu.read_text(encoding="utf8"), "conllu"):
+        words = [w.lower() for w in rec.words] if lower else rec.words
+        for n in (3, 1, 2):
+            for i in range(0, len(words) - n + 1, 2):
+                gram = tuple(words[i:i + n])
+                if gram not in seen:
+                    seen.add(gram)
+                    phrases.append(list(gram))
+                    if len(phrases) >= n_phrases:
+                        return phrases
+    return phrases
+
+
 def best_pass(matcher, docs, repeats):
     best = float("inf")
     for _ in range(repeats):
@@ -82,21 +100,36 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--phrases", type=int, default=5000)
     args = parser.parse_args()
     from spacy.matcher import Matcher as SpacyMatcher
+    from spacy.matcher import PhraseMatcher as SpacyPhraseMatcher
+    from spacy.tokens import Doc as SpacyDoc
 
-    from fastnlp.matcher import Matcher
+    from fastnlp.matcher import Matcher, PhraseMatcher
+    from fastnlp.tokens import Doc
 
     snlp, fnlp, pairs = doc_pairs(args.data / "ud-en-ewt" / "en_ewt-dev.conllu")
     sdocs, fdocs = [s for s, _ in pairs], [f for _, f in pairs]
     n_words = sum(len(d) for d in fdocs)
-    print(f"{len(fdocs)} docs, {n_words} words; best of {args.repeats}")
-    print(f"{'patterns':<18}{'matches':>9}{'spaCy wps':>14}{'fastnlp wps':>14}{'ratio':>8}")
+    rows = []
     for name, patterns in PATTERN_SETS.items():
         sm, fm = SpacyMatcher(snlp.vocab, validate=False), Matcher(fnlp.vocab)
         for i, pattern in enumerate(patterns):
             sm.add(f"{name}{i}", [pattern])
             fm.add(f"{name}{i}", [pattern])
+        rows.append((name, sm, fm))
+    for attr in ("LOWER", "ORTH"):
+        phrases = train_phrases(args.data / "ud-en-ewt" / "en_ewt-train.conllu", args.phrases,
+                                lower=attr == "LOWER")
+        sm, fm = SpacyPhraseMatcher(snlp.vocab, attr=attr), PhraseMatcher(fnlp.vocab, attr=attr)
+        for k in range(10):
+            sm.add(f"K{k}", [SpacyDoc(snlp.vocab, words=p) for p in phrases[k::10]])
+            fm.add(f"K{k}", [Doc(fnlp.vocab, words=p) for p in phrases[k::10]])
+        rows.append((f"{len(phrases)} phrases {attr}", sm, fm))
+    print(f"{len(fdocs)} docs, {n_words} words; best of {args.repeats}")
+    print(f"{'patterns':<22}{'matches':>9}{'spaCy wps':>14}{'fastnlp wps':>14}{'ratio':>8}")
+    for name, sm, fm in rows:
         n_matches = 0
         for sdoc, fdoc in pairs:
             expected = named(snlp.vocab, sm(sdoc))
@@ -104,7 +137,7 @@ def main():
                 sys.exit(f"{name}: matches differ on {fdoc.text[:60]!r}")
             n_matches += len(expected)
         spacy_s, ours_s = best_pass(sm, sdocs, args.repeats), best_pass(fm, fdocs, args.repeats)
-        print(f"{name:<18}{n_matches:>9}{n_words / spacy_s:>14,.0f}{n_words / ours_s:>14,.0f}"
+        print(f"{name:<22}{n_matches:>9}{n_words / spacy_s:>14,.0f}{n_words / ours_s:>14,.0f}"
               f"{spacy_s / ours_s:>7.2f}x")
 
 

@@ -1,6 +1,7 @@
-"""Rule-based matching: token patterns (Matcher)."""
+"""Rule-based matching: token patterns (Matcher) and phrases (PhraseMatcher)."""
 from .levenshtein import levenshtein, levenshtein_compare
 from .matcher import Matcher
 from .patterns import MatchPatternError
+from .phrasematcher import PhraseMatcher
 
-__all__ = ["Matcher", "MatchPatternError", "levenshtein", "levenshtein_compare"]
+__all__ = ["Matcher", "MatchPatternError", "PhraseMatcher", "levenshtein", "levenshtein_compare"]

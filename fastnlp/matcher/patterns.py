@@ -11,6 +11,7 @@ from typing import Dict, List, NamedTuple, Tuple
 
 from ..attrs import IDS
 from ..errors import FastNLPError
+from ..tokens.entity_tags import IOB_NAMES
 from .predicates import PREDICATE_NAMES, make_predicate
 
 # Quantifiers of a compiled spec; ZERO is "!" (the token must not match).
@@ -18,7 +19,6 @@ ONE, ZERO, ZERO_ONE, ZERO_PLUS = 1, 2, 3, 4
 OPERATORS = {"1": (ONE,), "!": (ZERO,), "?": (ZERO_ONE,), "*": (ZERO_PLUS,),
              "+": (ONE, ZERO_PLUS)}
 ALIASES = {"TEXT": "ORTH", "IS_SENT_START": "SENT_START"}
-ENT_IOB_STRINGS = ("", "I", "O", "B")  # Token.iob_strings(): ENT_IOB "B" is 3
 
 
 class MatchPatternError(FastNLPError, ValueError):
@@ -92,8 +92,8 @@ class PatternCompiler:
                 raise MatchPatternError(f"{at}: value {value} is outside 0 .. 2**64-1")
             return value
         if isinstance(value, str):
-            if attr == IDS["ENT_IOB"] and value in ENT_IOB_STRINGS:
-                return ENT_IOB_STRINGS.index(value)
+            if attr == IDS["ENT_IOB"] and value in IOB_NAMES:
+                return IOB_NAMES.index(value)
             return self.vocab.strings.add(value)
         raise MatchPatternError(f"{at}: value {value!r} is a {type(value).__name__}; give "
                                 f"a string, an int, a bool or a dict of predicates")

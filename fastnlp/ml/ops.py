@@ -58,6 +58,7 @@ def set_cpu_gemm(model: Model, backend: str) -> Model:
     """Put every CPU (NumpyOps) layer of `model` on `backend`'s ops; returns the model."""
     ops = _CPU_OPS[backend]
     for node in model.walk():
-        if isinstance(node.ops, NumpyOps) and node.ops is not ops:
+        # exact types: Thinc's AppleOps and MPSOps subclass NumpyOps and stay as they are
+        if type(node.ops) in (NumpyOps, NumpyBlasOps) and node.ops is not ops:
             node.ops = ops
     return model

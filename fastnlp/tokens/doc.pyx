@@ -94,7 +94,7 @@ cdef int set_children_from_heads(TokenC* tokens, int start, int end) except -1:
     first = find_head_cycle(heads_n, n, heads_n + n, &entry)
     free(heads_n)
     if first >= 0:
-        raise ValueError(E.head_cycle.format(i=first))
+        raise ValueError(E.head_cycle.format(i=entry))
     for i in range(start, end):
         j = i
         while tokens[j].head != 0:

@@ -13,6 +13,7 @@ import srsly
 
 from .. import attrs
 from ..errors import FormatError
+from .entity_tags import IOB_NAMES
 from .errors import E
 
 # spaCy's DocBin columns (DOCBIN_ALL_ATTRS), in its order; Doc bytes put LENGTH and SPACY
@@ -120,8 +121,12 @@ def doc_from_bytes(doc, bytes_data, exclude=tuple()):
         if not isinstance(keys, tuple) or not isinstance(values, list) or \
                 len(keys) != len(values):
             raise DocBytesError("user_data_keys and user_data_values do not pair up")
-        for key, value in zip(keys, values):
-            doc.user_data[key] = value
+        for i, (key, value) in enumerate(zip(keys, values)):
+            try:
+                doc.user_data[key] = value
+            except TypeError:
+                raise DocBytesError(f"user_data key {i} is a {type(key).__name__}, which "
+                                    f"cannot be a key") from None
     return doc
 
 
@@ -210,8 +215,8 @@ def span_as_doc(span):
     heads[outside] = 0
     array[:, head_col] = heads.astype("uint64")
     ent_col = columns.index(attrs.ENT_IOB)
-    if len(array) and array[0, ent_col] == 1:
-        array[0, ent_col] = 3
+    if len(array) and array[0, ent_col] == IOB_NAMES.index("I"):
+        array[0, ent_col] = IOB_NAMES.index("B")
     words = [t.text for t in span]
     spaces = [bool(t.whitespace_) for t in span]
     if spaces:

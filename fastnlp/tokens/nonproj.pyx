@@ -33,21 +33,24 @@ cdef int* _heads_array(heads) except NULL:
         free(mark_n)
         raise MemoryError()
     cdef int i, first, entry
-    for i in range(n):
-        head = heads[i]
-        if head is None:
-            heads_n[i] = NO_HEAD
-        elif not 0 <= head < n:
-            free(heads_n)
-            free(mark_n)
-            raise ValueError(f"head {head} of token {i} is outside the doc (0..{n - 1})")
-        else:
-            heads_n[i] = head
-    first = find_head_cycle(heads_n, n, mark_n, &entry)
-    free(mark_n)
-    if first >= 0:
+    try:
+        for i in range(n):
+            head = heads[i]
+            if head is None:
+                heads_n[i] = NO_HEAD
+            elif not 0 <= head < n:
+                raise ValueError(f"head {head} of token {i} is outside the doc (0..{n - 1})")
+            else:
+                heads_n[i] = head
+        first = find_head_cycle(heads_n, n, mark_n, &entry)
+        if first >= 0:
+            raise ValueError(f"the heads from token {first} form a cycle through token "
+                             f"{entry}")
+    except BaseException:
         free(heads_n)
-        raise ValueError(f"the heads from token {first} form a cycle")
+        raise
+    finally:
+        free(mark_n)
     return heads_n
 
 

@@ -7,7 +7,7 @@ import pytest
 import srsly
 
 from fastnlp.tokens import Doc, Span
-from fastnlp.tokens.doc_io import DocBytesError
+from fastnlp.tokens.doc_io import SPAN_STRUCT, DocBytesError
 from fastnlp.vocab import Vocab
 
 spacy = pytest.importorskip("spacy", reason="spaCy is needed for the interop tests")
@@ -120,6 +120,15 @@ def _bytes_with(**changes):
     (_bytes_with(text="short"), "do not add up"),
     (_bytes_with(strings=[1]), "strings holds int"),
     (_bytes_with(spans=b"\x93\x01\x02\x03"), "span group"),
+    (_bytes_with(spans=srsly.msgpack_dumps(5)), "span groups are neither a table nor a list"),
+    (_bytes_with(spans=srsly.msgpack_dumps([b"\x01"])), "a span group is not a table"),
+    (_bytes_with(spans=srsly.msgpack_dumps([srsly.msgpack_dumps(
+        {"name": "g", "spans": [b"short"]})])), "is not a packed span"),
+    (_bytes_with(spans=srsly.msgpack_dumps([srsly.msgpack_dumps(
+        {"name": "g", "spans": [SPAN_STRUCT.pack(0, 0, 0, 0, 99, 0, 0)]})])),
+     r"span \[0, 99\) is outside"),
+    (_bytes_with(user_data_keys=srsly.msgpack_dumps([{"a": 1}]),
+                 user_data_values=srsly.msgpack_dumps([1])), "user_data key 0 is a dict"),
     (_bytes_with(user_data_values=srsly.msgpack_dumps([])), "do not pair up"),
     (_bytes_with(tensor=numpy.zeros((2, 4), dtype="float32")), "tensor has shape"),
 ])

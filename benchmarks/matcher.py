@@ -6,7 +6,9 @@ Both libraries get the words, tags, POS, morphology, lemmas, trees and entities 
 dev (10 sentences per Doc). Each Matcher row is a set of token patterns run over every
 Doc; the PhraseMatcher rows match `--phrases` distinct 1- to 3-word n-grams of EWT train
 (spread over 10 keys) on LOWER and on ORTH. The matches of the two libraries must be
-identical (same tuples, same order) or the script exits with an error. Speed is
+identical (same tuples, same order) or the script exits with an error. The entity_ruler
+row adds `--ruler-patterns` patterns made from EWT train's gold entities (phrases, and
+token patterns with ids) and times clearing doc.ents and running the ruler. Speed is
 words/sec, best of `--repeats` passes.
 """
 import argparse
@@ -82,6 +84,47 @@ def train_phrases(conllu: Path, n_phrases, lower):
     return phrases
 
 
+def entity_patterns(conllu: Path, n_patterns):
+    """entity_ruler patterns from the corpus's gold entities, in order seen: a phrase
+    pattern per distinct entity text, every fourth also as a LOWER token pattern with an
+    id, and a few generic token patterns; n-gram phrases make up the rest."""
+    patterns = [{"label": "MONEY", "pattern": [{"ORTH": "$"}, {"LIKE_NUM": True, "OP": "+"}]},
+                {"label": "CARDINAL", "pattern": [{"IS_DIGIT": True, "OP": "{1,3}"}]},
+                {"label": "DATE", "pattern": [{"LOWER": {"IN": ["today", "tomorrow",
+                                                                "yesterday"]}}]}]
+    seen = set()
+    for rec in read_records(conllu.read_text(encoding="utf8"), "conllu"):
+        start, label = None, None
+        for i, tag in enumerate((rec.ents or []) + ["O"]):
+            if start is not None and not (tag or "").startswith(("I-", "L-")):
+                words = rec.words[start:i]
+                key = (label, tuple(words))
+                if key not in seen:
+                    seen.add(key)
+                    text = "".join(w + (" " if sp else "") for w, sp in
+                                   zip(words, rec.spaces[start:i])).strip()
+                    patterns.append({"label": label, "pattern": text})
+                    if len(seen) % 4 == 0:
+                        patterns.append({"label": label, "id": f"e{len(seen)}",
+                                         "pattern": [{"LOWER": w.lower()} for w in words]})
+                    if len(patterns) >= n_patterns:
+                        return patterns
+                start = None
+            if (tag or "").startswith(("B-", "U-")):
+                start, label = i, tag[2:]
+    # Not enough entities: n-grams of the corpus fill up to n_patterns.
+    # (words only: each library tokenizes a phrase pattern's text its own way)
+    texts = {p["pattern"].lower() for p in patterns if isinstance(p["pattern"], str)}
+    for words in train_phrases(conllu, 4 * n_patterns, lower=False):
+        text = " ".join(words)
+        if all(w.isalnum() for w in words) and text.lower() not in texts:
+            texts.add(text.lower())
+            patterns.append({"label": "PHRASE", "pattern": text})
+            if len(patterns) >= n_patterns:
+                break
+    return patterns
+
+
 def best_pass(matcher, docs, repeats):
     best = float("inf")
     for _ in range(repeats):
@@ -96,11 +139,24 @@ def named(vocab, matches):
     return [(vocab.strings[key], start, end) for key, start, end in matches]
 
 
+class EntsOf:
+    """An entity ruler called as a matcher: its entities as (label, start, end), from a
+    doc whose entities are cleared first."""
+
+    def __init__(self, ruler):
+        self.ruler = ruler
+
+    def __call__(self, doc):
+        doc.ents = []
+        return [(e.label, e.start, e.end) for e in self.ruler(doc).ents]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--phrases", type=int, default=5000)
+    parser.add_argument("--ruler-patterns", type=int, default=10000)
     args = parser.parse_args()
     from spacy.matcher import Matcher as SpacyMatcher
     from spacy.matcher import PhraseMatcher as SpacyPhraseMatcher
@@ -127,6 +183,12 @@ def main():
             sm.add(f"K{k}", [SpacyDoc(snlp.vocab, words=p) for p in phrases[k::10]])
             fm.add(f"K{k}", [Doc(fnlp.vocab, words=p) for p in phrases[k::10]])
         rows.append((f"{len(phrases)} phrases {attr}", sm, fm))
+    ruler_patterns = entity_patterns(args.data / "ud-en-ewt" / "en_ewt-train.conllu",
+                                     args.ruler_patterns)
+    sruler, fruler = snlp.add_pipe("entity_ruler"), fnlp.add_pipe("entity_ruler")
+    sruler.add_patterns(ruler_patterns)
+    fruler.add_patterns(ruler_patterns)
+    rows.append((f"entity_ruler {len(ruler_patterns)}", EntsOf(sruler), EntsOf(fruler)))
     print(f"{len(fdocs)} docs, {n_words} words; best of {args.repeats}")
     print(f"{'patterns':<22}{'matches':>9}{'spaCy wps':>14}{'fastnlp wps':>14}{'ratio':>8}")
     for name, sm, fm in rows:

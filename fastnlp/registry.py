@@ -5,6 +5,7 @@ such as "Adam.v1" and "compounding.v1"; ours add the pipeline's own. Each functi
 register under "fastnlp.<Name>.v<N>" may also answer to the name spaCy configs use.
 """
 import catalogue
+import srsly
 from thinc.api import registry as thinc_registry
 
 NAMESPACE = "fastnlp"
@@ -22,6 +23,14 @@ class registry(thinc_registry):
     scorers = catalogue.create(NAMESPACE, "scorers", entry_points=True)
     misc = catalogue.create(NAMESPACE, "misc", entry_points=True)
     vectors = catalogue.create(NAMESPACE, "vectors", entry_points=True)
+
+
+# srsly's file readers, which srsly offers spaCy's registry through entry points.
+for _name, _reader in (("srsly.read_json.v1", srsly.read_json),
+                       ("srsly.read_jsonl.v1", srsly.read_jsonl),
+                       ("srsly.read_msgpack.v1", srsly.read_msgpack),
+                       ("srsly.read_yaml.v1", srsly.read_yaml)):
+    registry.readers.register(_name, func=_reader)
 
 
 def register(registry_name, *names):

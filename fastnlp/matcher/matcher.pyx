@@ -294,6 +294,11 @@ cdef class Matcher:
         self._filter[key] = greedy
         self._stale = True
 
+    def _check_patterns(self, key, patterns):
+        """Compile `patterns` without adding them: a MatchPatternError if one is invalid."""
+        for i, pattern in enumerate(patterns):
+            self._compiler.compile(key, i, pattern)
+
     def remove(self, key):
         """Remove a key's rule; a ValueError if there is none."""
         norm = self._normalize_key(key)

@@ -111,6 +111,19 @@ cdef class Span:
         return self.doc.vocab.strings.decode(self.id)
 
     @property
+    def ent_id(self):
+        """The entity id of the span's root token (as spaCy reads it)."""
+        return self.root.ent_id
+
+    @property
+    def ent_id_(self):
+        return self.root.ent_id_
+
+    @property
+    def orth_(self):
+        return self.text
+
+    @property
     def vocab(self):
         return self.doc.vocab
 

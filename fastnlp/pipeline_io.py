@@ -135,7 +135,8 @@ def pipeline_from_disk(nlp, path, *, exclude=(), checked=False):
     for name, component in nlp.components:
         if name in exclude or not hasattr(component, "from_disk"):
             continue
-        if not (path / name).is_dir():
+        # a directory, or one file beside it such as sentencizer.json (spaCy's layout)
+        if not (path / name).is_dir() and not any(path.glob(f"{name}.*")):
             raise PipelineError(f"{path / name}: missing; the pipeline has no weights for "
                                 f"component {name!r}")
         _read(path / name, component.from_disk)

@@ -15,7 +15,7 @@ LAYERS = [
               r"typedefs", r"structs", r"parts_of_speech", r"gpu", r"headers"]),
     ("data", [r"strings", r"lexeme", r"lex_kernels", r"vocab", r"vectors", r"tokens(\..*)?",
               r"tokenizer(_\w+)?", r"lang", r"lang\.lex_attrs", r"lang\.punctuation",
-              r"lang\.\w+\.\w+", r"scorer",
+              r"lang\.\w+\.\w+", r"lang\.sentence_terminals", r"scorer",
               r"training", r"training\.(example|alignment|align_kernel|annotations|"
               r"iob_utils|corpus|batchers|augment|loggers)", r"training\.converters(\..*)?"]),
     ("models", [r"ml(\..*)?", r"pipeline\.transition(\..*)?", r"matcher(\..*)?"]),

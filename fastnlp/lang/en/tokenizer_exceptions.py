@@ -94,7 +94,7 @@ Spec. Arrv. Dept. Jr. ext. Ext. tel. Tel. Mgr. mgr. Asst. asst. yr. yrs. hr. hrs
 sec. secs. oz. lb. lbs. ft. sq. tbsp. tsp. doz. govt. incl. excl. ref. Ref. Re. re.
 """
 
-_EMOTICONS = """
+EMOTICONS = """
 :) :-) :)) :-)) :( :-( :(( :-(( ;) ;-) :D :-D ;D :P :-P :p :-p ;P ;p :O :-O :o :-o
 :/ :-/ :\\ :-\\ :| :-| :* :-* :S :-S :$ :@ :'( :') :'-( =) =( =D =P =/ =] =[ :] :[
 :> :< 8) 8-) B) B-) XD xD XP xP X-D <3 </3 <33 ^_^ ^^ ^-^ -_- o_O O_o o.O O.o >.< >_<
@@ -132,7 +132,7 @@ def _build():
                     exc[curly] = _case_pieces(curly, pieces)
     for abbr in _ABBREVIATIONS.split():
         exc[abbr] = [{ORTH: abbr}]
-    for emoticon in _EMOTICONS.split():
+    for emoticon in EMOTICONS.split():
         exc[emoticon] = [{ORTH: emoticon}]
     return exc
 

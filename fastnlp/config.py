@@ -70,6 +70,11 @@ def load_config(path, overrides=None, *, interpolate=False):
         except UnicodeDecodeError as err:
             raise ConfigError(f"not UTF-8 text (byte {err.start}: {err.reason})",
                               path=path) from None
+    return load_config_from_str(text, overrides, interpolate=interpolate, path=path)
+
+
+def load_config_from_str(text, overrides=None, *, interpolate=False, path=None):
+    """A config from its text (as load_config reads a file); `path` names it in errors."""
     try:
         config = Config().from_str(_declare_seed_pipeline(text), interpolate=False)
     except Exception as err:

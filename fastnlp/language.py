@@ -23,7 +23,7 @@ from .registry import registry
 from .scorer import Scorer
 from .tokenizer import Tokenizer
 from .training.example import Example
-from .util import batched, limit_blas
+from .system import batched, limit_blas
 from .vectors import Vectors, create_empty_vectors  # noqa: F401
 from .vocab import Vocab
 

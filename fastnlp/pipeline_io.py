@@ -14,7 +14,7 @@ import srsly
 from .about import __version__
 from .errors import FastNLPError
 from .factories import FACTORIES
-from .util import make_temp_dir
+from .system import make_temp_dir
 
 CONFIG_FILE = "config.cfg"
 META_FILE = "meta.json"

@@ -1,75 +1,103 @@
-"""Small helpers shared across the package: atomic writes with ordinary permissions, the
-BLAS thread limit."""
-import os
-import tempfile
+"""The helpers a spaCy user imports from `spacy.util`: configs, building and loading
+pipelines, batching, schedules, span filtering and seeding."""
+import itertools
 from pathlib import Path
+from typing import Iterable, List, Tuple
 
-from threadpoolctl import threadpool_limits
+from thinc.api import fix_random_seed as _fix_thinc_seed
 
-from .errors import ConfigError
+from .config import load_config, load_config_from_str
+from .lang import get_lang_class
+from .language import Language
+from .loading import load as load_model
+from .registry import registry
+from .training.batchers import minibatch
 
-BLAS_THREADS_ENV = "FASTNLP_BLAS_THREADS"
-
-
-def blas_threads():
-    """Threads the BLAS library may use: FASTNLP_BLAS_THREADS, default 1.
-
-    Our matrices are small: spreading each product over threads costs more CPU than it
-    saves (several times more on two cores), and N workers each driving BLAS's own
-    thread pool oversubscribe the cores.
-    """
-    value = os.environ.get(BLAS_THREADS_ENV, "1")
-    try:
-        return max(1, int(value))
-    except ValueError:
-        raise ConfigError(f"{BLAS_THREADS_ENV}={value!r} is not a number of threads") from None
+__all__ = ["compounding", "ensure_path", "filter_spans", "fix_random_seed", "get_lang_class",
+           "get_words_and_spaces", "load_config", "load_config_from_str", "load_model",
+           "load_model_from_config", "minibatch", "registry"]
 
 
-def limit_blas():
-    """Limit BLAS to blas_threads() threads: in force at once, until the returned object
-    is used as a context manager and exits (or its restore_original_limits is called)."""
-    return threadpool_limits(limits=blas_threads(), user_api="blas")
+def load_model_from_config(config, *, meta=None, vocab=None, disable=(), enable=(),
+                           exclude=(), auto_fill=True, validate=True):
+    """The (uninitialized) pipeline a config describes; `enable` lists the components to
+    keep enabled (the others are disabled). Settings the config leaves out always take
+    their defaults here, whatever `auto_fill` says."""
+    if isinstance(disable, str):
+        disable = [disable]
+    if isinstance(enable, str):
+        enable = [enable]
+    if isinstance(exclude, str):
+        exclude = [exclude]
+    nlp = Language.from_config(config, vocab=None if vocab is True else vocab,
+                               disable=disable, exclude=exclude, meta=meta,
+                               validate=validate)
+    if enable:
+        for name in nlp.component_names:
+            if name not in enable:
+                nlp.disable_pipe(name)
+    return nlp
 
 
-def _umask():
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+def filter_spans(spans) -> List:
+    """The spans without duplicates or overlaps, sorted by start: where spans overlap the
+    longest wins, and of equally long ones the first."""
+    ordered = sorted(spans, key=lambda span: (span.end - span.start, -span.start),
+                     reverse=True)
+    kept, taken = [], set()
+    for span in ordered:
+        if span.start not in taken and span.end - 1 not in taken:
+            kept.append(span)
+            taken.update(range(span.start, span.end))
+    return sorted(kept, key=lambda span: span.start)
 
 
-def write_atomic(path, data):
-    """Write bytes to a temp file beside `path`, then rename it over `path`.
-
-    A failure leaves whatever was at `path` untouched and no temp file behind. The file
-    gets the permissions a plain open() would give it (mkstemp's are owner-only).
-    """
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as file_:
-            file_.write(data)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+def compounding(start: float, stop: float, compound: float):
+    """start, start * compound, start * compound ** 2, ... up to `stop` (or down to it when
+    start > stop), forever."""
+    value = float(start)
+    while True:
+        yield max(value, stop) if start > stop else min(value, stop)
+        value *= compound
 
 
-def make_temp_dir(beside, prefix):
-    """A temp directory next to `beside`, with the permissions mkdir would give it."""
-    path = Path(tempfile.mkdtemp(prefix=prefix, dir=Path(beside).parent))
-    os.chmod(path, 0o777 & ~_umask())
-    return path
+def fix_random_seed(seed: int = 0) -> None:
+    """Seed Python's, numpy's and Thinc's (and so torch's and CuPy's) random generators."""
+    _fix_thinc_seed(seed)
 
 
-def batched(items, size):
-    """Lists of `size` consecutive items (the last may be shorter)."""
-    batch = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+def ensure_path(path):
+    return Path(path) if isinstance(path, str) else path
+
+
+def get_words_and_spaces(words: Iterable[str], text: str) -> Tuple[List[str], List[bool]]:
+    """Words and trailing-space flags that spell `text` exactly: the given words found in
+    order, and the whitespace between them as tokens of its own where it is more than one
+    space. A ValueError if the words do not occur in `text` in order."""
+    words = list(words)
+    out_words, out_spaces, pos = [], [], 0
+    for word in words:
+        if not word or word.isspace():
+            continue
+        start = text.find(word, pos)
+        if start < 0:
+            raise ValueError(f"get_words_and_spaces: {word!r} is not in the text after "
+                             f"character {pos}")
+        if start > pos:
+            gap = text[pos:start]
+            if out_words and gap.startswith(" ") and not out_spaces[-1]:
+                out_spaces[-1], gap = True, gap[1:]
+            if gap:
+                out_words.append(gap)
+                out_spaces.append(False)
+        out_words.append(word)
+        out_spaces.append(False)
+        pos = start + len(word)
+    if pos < len(text):
+        gap = text[pos:]
+        if out_words and gap.startswith(" ") and not out_spaces[-1]:
+            out_spaces[-1], gap = True, gap[1:]
+        if gap:
+            out_words.append(gap)
+            out_spaces.append(False)
+    return out_words, out_spaces

@@ -11,7 +11,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "fastnlp"
 
 # (layer, module-name patterns), lowest first; docs/architecture.md describes them.
 LAYERS = [
-    ("base", [r"errors", r"about", r"symbols", r"attrs", r"registry", r"util", r"factories",
+    ("base", [r"errors", r"about", r"symbols", r"attrs", r"registry", r"system", r"factories",
               r"typedefs", r"structs", r"parts_of_speech", r"gpu", r"headers"]),
     ("data", [r"strings", r"lexeme", r"lex_kernels", r"vocab", r"vectors", r"tokens(\..*)?",
               r"tokenizer(_\w+)?", r"lang", r"lang\.lex_attrs", r"lang\.punctuation",
@@ -21,7 +21,7 @@ LAYERS = [
     ("models", [r"ml(\..*)?", r"pipeline\.transition(\..*)?", r"matcher(\..*)?"]),
     ("components", [r"pipeline(\.\w+)?", r"pipeline_io"]),
     ("language", [r"config", r"language", r"lang\.\w+"]),
-    ("loading", [r"loading", r"registrations"]),
+    ("loading", [r"loading", r"registrations", r"util"]),
     ("training", [r"training\.(loop|train|checkpoint|ray_train)"]),
     ("cli", [r"cli(\..*)?", r"__main__"]),
     ("package", [r""]),

@@ -17,7 +17,7 @@ import typer
 from ..errors import ConfigError, FastNLPError
 from ..loading import load
 from ..tokens.docbin import DocBin
-from ..util import blas_threads, limit_blas
+from ..system import blas_threads, limit_blas
 from ..vocab import Vocab
 from ._util import user_errors
 

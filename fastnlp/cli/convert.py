@@ -18,7 +18,7 @@ from ..training.converters import (
     read_records,
     record_to_doc,
 )
-from ..util import write_atomic
+from ..system import write_atomic
 from ..vocab import Vocab
 
 AUTO = "auto"

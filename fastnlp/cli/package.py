@@ -27,7 +27,7 @@ from ..about import __version__
 from ..config import load_config
 from ..errors import FastNLPError
 from ..pipeline_io import CONFIG_FILE, META_FILE, replace_dir
-from ..util import make_temp_dir
+from ..system import make_temp_dir
 from ._util import user_errors
 
 DATA_DIR = "pipeline"

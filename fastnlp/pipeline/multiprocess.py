@@ -11,7 +11,7 @@ import os
 from thinc.api import Config
 
 from ..tokens.docbin import DocBin
-from ..util import batched, limit_blas
+from ..system import batched, limit_blas
 
 _WORKER_NLP = None
 

@@ -19,7 +19,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 
-from ..util import batched, limit_blas
+from ..system import batched, limit_blas
 from .trainable import TrainablePipe
 
 # Held around every step that may write the Vocab, the StringStore, the tokenizer's

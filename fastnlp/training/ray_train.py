@@ -32,7 +32,7 @@ from urllib.parse import urlsplit
 import numpy
 
 from ..errors import ConfigError
-from ..util import limit_blas
+from ..system import limit_blas
 from .checkpoint import STATE_DIR
 from .loop import BEST_DIR, LAST_DIR, TrainingRun, count_words
 from .train import corpus_at, import_code, initialize_or_resume, prepare

@@ -10,7 +10,7 @@ from ..config import load_config, resolve_training
 from ..errors import ConfigError
 from ..loading import build_nlp, fill_config
 from ..pipeline_io import pipeline_from_disk
-from ..util import limit_blas
+from ..system import limit_blas
 from .loop import LAST_DIR, set_seed, train_loop
 
 

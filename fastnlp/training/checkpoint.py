@@ -15,9 +15,11 @@ from pathlib import Path
 import numpy
 import srsly
 
-from ..errors import FastNLPError
+from ..errors import ConfigError, FastNLPError
 from ..pipeline_io import pipeline_to_disk
 
+BEST_DIR = "model-best"
+LAST_DIR = "model-last"
 STATE_DIR = "training-state"
 STATE_FILE = "state.msgpack"
 OLD_PICKLE_FILE = "state.pkl"
@@ -148,16 +150,24 @@ def save_checkpoint(nlp, optimizer, state, path):
                                              srsly.msgpack_dumps(payload)})
 
 
-def load_state(run_dir, nlp, optimizer):
-    """Read `run_dir/model-last/training-state`, restoring weights' optimizer state."""
-    state_dir = Path(run_dir) / "model-last" / STATE_DIR
+def checkpoint_file(run_dir):
+    """The state file of `run_dir`'s model-last, which --resume needs: a ConfigError if it
+    is not there, a CheckpointError if an older fastnlp pickled it."""
+    state_dir = Path(run_dir) / LAST_DIR / STATE_DIR
     path = state_dir / STATE_FILE
-    if not path.exists():
-        if (state_dir / OLD_PICKLE_FILE).exists():
-            raise CheckpointError(f"{state_dir / OLD_PICKLE_FILE}: a pickled checkpoint of an "
-                                  "older fastnlp; it is not read, since unpickling runs "
-                                  "code. Start the run again without --resume")
-        raise FileNotFoundError(f"--resume {run_dir}: no checkpoint at {path}")
+    if path.exists():
+        return path
+    if (state_dir / OLD_PICKLE_FILE).exists():
+        raise CheckpointError(f"{state_dir / OLD_PICKLE_FILE}: a pickled checkpoint of an "
+                              "older fastnlp; it is not read, since unpickling runs "
+                              "code. Start the run again without --resume")
+    raise ConfigError(f"--resume {run_dir}: no {LAST_DIR} checkpoint there ({path} not found)")
+
+
+def load_state(run_dir, nlp, optimizer):
+    """Read `run_dir`'s checkpoint_file, restoring the optimizer's state; returns the
+    TrainingState."""
+    path = checkpoint_file(run_dir)
     try:
         payload = srsly.msgpack_loads(path.read_bytes())
         if not isinstance(payload, dict):

@@ -2,9 +2,12 @@
 a damaged one is a one-line error naming the file."""
 import pickle
 
+import shutil
+
 import pytest
 
-from fastnlp.training.checkpoint import (OLD_PICKLE_FILE, STATE_DIR, STATE_FILE,
+from fastnlp.errors import ConfigError
+from fastnlp.training.checkpoint import (LAST_DIR, OLD_PICKLE_FILE, STATE_DIR, STATE_FILE,
                                          CheckpointError, TrainingState)
 from fastnlp.training.train import train
 from train_data import make_corpus, write_config
@@ -75,3 +78,11 @@ def test_damaged_state_names_the_file(run_dir, tmp_path, damage):
     with pytest.raises(CheckpointError) as info:
         _resume(run_dir, out)
     assert str(path) in str(info.value) and "\n" not in str(info.value)
+
+
+def test_resume_without_a_state_file_is_a_config_error(run_dir, tmp_path):
+    out = tmp_path / "run"
+    shutil.copytree(run_dir[0] / "out", out)
+    (out / LAST_DIR / STATE_DIR / STATE_FILE).unlink()
+    with pytest.raises(ConfigError, match=f"no {LAST_DIR} checkpoint there .*{STATE_FILE}"):
+        _resume(run_dir, out)

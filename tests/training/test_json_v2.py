@@ -49,3 +49,12 @@ def test_json_v2_head_cycle_names_the_file():
     text = json.dumps([{"id": 0, "paragraphs": [{"sentences": [{"tokens": tokens}]}]}])
     with pytest.raises(FormatError, match=r"t.json: document 0, paragraph 0: heads form a cycle"):
         list(json_v2_to_records(text, "t.json"))
+
+
+def test_json_v2_cycle_names_a_token_on_the_cycle():
+    # Heads [1, 2, 1]: token 0 only leads into the cycle {1, 2}.
+    tokens = [{"id": i, "orth": w, "head": h, "dep": "x"}
+              for i, (w, h) in enumerate([("a", 1), ("b", 1), ("c", -1)])]
+    text = json.dumps([{"id": 0, "paragraphs": [{"sentences": [{"tokens": tokens}]}]}])
+    with pytest.raises(FormatError, match=r"paragraph 0: heads form a cycle through word 1$"):
+        list(json_v2_to_records(text, "t.json"))

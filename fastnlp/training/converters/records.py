@@ -170,7 +170,8 @@ def check_record(rec: DocRecord) -> DocRecord:
                 raise ValueError(f"head {head!r} of word {i} is out of range ({n} words)")
         cycle = head_cycle(rec.heads)
         if cycle is not None:
-            raise ValueError(f"heads form a cycle through word {cycle[0]}")
+            # cycle[0] may only lead into the cycle: name the first token on it.
+            raise ValueError(f"heads form a cycle through word {cycle[1]}")
     return rec
 
 

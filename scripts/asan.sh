@@ -54,9 +54,12 @@ fi
 
 echo "asan: nlp.pipe over ${ASAN_WORDS:-100000} words with leak detection"
 # LSan's own exit code is off: the interpreter's leaks at exit are expected, and the
-# report is judged below by whether a leak's stack passes through fastnlp.
+# report is judged below by whether a leak's stack passes through fastnlp. PYTHONPATH:
+# a script's sys.path[0] is its own folder (scripts/), so without it `import fastnlp`
+# would go through the editable install to an uninstrumented tree. (pytest above runs
+# with -m, whose sys.path[0] is the current directory, $WORK.)
 ASAN_OPTIONS="detect_leaks=1:halt_on_error=1:log_path=$LOGS/pipe.log" LSAN_OPTIONS=exitcode=0 \
-    "$PY" scripts/asan_pipe.py "${ASAN_WORDS:-100000}" || status=$?
+    PYTHONPATH="$WORK" "$PY" scripts/asan_pipe.py "${ASAN_WORDS:-100000}" || status=$?
 LD_PRELOAD= "$PY" - "$LOGS" <<'PY' || status=1
 import glob, re, sys
 reports = [r for f in glob.glob(f"{sys.argv[1]}/pipe.log.*")

@@ -5,6 +5,7 @@ corpus's sentences repeated until N words, and the Docs go through DocBin and Do
 import sys
 from pathlib import Path
 
+import fastnlp
 from fastnlp.cli.init_config import make_config
 from fastnlp.loading import build_nlp
 from fastnlp.tokens import Doc
@@ -16,6 +17,7 @@ SAMPLE = Path(__file__).resolve().parent.parent / "examples" / "sample" / "train
 
 
 def main(n_words):
+    print(f"asan_pipe: fastnlp from {Path(fastnlp.__file__).parent}")
     config = make_config("en", ["tagger", "parser", "ner"])
     config["components"]["tok2vec"]["model"]["encode"]["width"] = 32
     nlp = build_nlp(config)

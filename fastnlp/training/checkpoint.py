@@ -15,19 +15,42 @@ from pathlib import Path
 import numpy
 import srsly
 
-from ..errors import FastNLPError
+from ..errors import ConfigError, FastNLPError
 from ..pipeline_io import pipeline_to_disk
 
+BEST_DIR = "model-best"
+LAST_DIR = "model-last"
 STATE_DIR = "training-state"
 STATE_FILE = "state.msgpack"
 OLD_PICKLE_FILE = "state.pkl"
 STATE_VERSION = 2
 OPTIMIZER_TABLES = ("mom1", "mom2", "averages", "nr_update", "last_seen")
 OPTIMIZER_SCALARS = ("learn_rate", "b1", "b2", "eps", "L2", "grad_clip")
+NUMBER = (int, float)
+OPTIONAL_LIST = (list, type(None))
+# The type of each field of a saved TrainingState, all required.
+STATE_FIELDS = {"seed": int, "step": int, "epoch": int, "batches_total": int,
+                "words_seen": int, "best_score": NUMBER, "best_step": int, "max_epochs": int,
+                "finished": bool, "losses": dict, "history": list,
+                "python_random": OPTIONAL_LIST, "numpy_random": OPTIONAL_LIST}
+TYPE_NAMES = {int: "an integer", NUMBER: "a number", bool: "true or false", dict: "a table",
+              list: "a list", OPTIONAL_LIST: "a list or nil"}
 
 
 class CheckpointError(FastNLPError, ValueError):
     """A training-state file that cannot be read; names the file."""
+
+
+def required(table, key, kind, where):
+    """table[key], which must be there and be of `kind` (a bool is no number here);
+    else a CheckpointError naming `where`[key]."""
+    if key not in table:
+        raise CheckpointError(f"{where} has no {key!r}")
+    value = table[key]
+    if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
+        raise CheckpointError(f"{where}[{key!r}] is {type(value).__name__}, not "
+                              f"{TYPE_NAMES[kind]}")
+    return value
 
 
 @dataclass
@@ -57,9 +80,9 @@ class TrainingState:
             numpy.random.set_state(self.numpy_random)
 
     def to_msg(self):
-        """The state as msgpack-ready values (random states as lists and arrays)."""
-        msg = {f.name: getattr(self, f.name) for f in fields(self)
-               if f.name not in ("python_random", "numpy_random")}
+        """The state as msgpack-ready values (random states as lists and arrays, nil
+        before capture_random)."""
+        msg = {f.name: getattr(self, f.name) for f in fields(self)}
         if self.python_random is not None:
             version, internal, gauss = self.python_random
             msg["python_random"] = [version, numpy.asarray(internal, dtype="uint64"), gauss]
@@ -71,15 +94,27 @@ class TrainingState:
 
     @classmethod
     def from_msg(cls, msg):
-        names = {f.name for f in fields(cls)} - {"python_random", "numpy_random"}
-        state = cls(**{key: value for key, value in msg.items() if key in names})
-        if msg.get("python_random") is not None:
-            version, internal, gauss = msg["python_random"]
-            state.python_random = (int(version), tuple(int(x) for x in internal), gauss)
-        if msg.get("numpy_random") is not None:
-            kind, keys, pos, has_gauss, cached = msg["numpy_random"]
-            state.numpy_random = (str(kind), numpy.asarray(keys, dtype="uint32"), int(pos),
-                                  int(has_gauss), float(cached))
+        """The state to_msg wrote; a CheckpointError for a missing field, a value of the
+        wrong type or a random state the generators refuse."""
+        if not isinstance(msg, dict):
+            raise CheckpointError(f"'state' is {type(msg).__name__}, not a table")
+        values = {key: required(msg, key, kind, "'state'") for key, kind in STATE_FIELDS.items()}
+        if not all(isinstance(v, NUMBER) for v in values["losses"].values()):
+            raise CheckpointError("'state'['losses'] holds a value that is not a number")
+        state = cls(**{f.name: values[f.name] for f in fields(cls)
+                       if f.name not in ("python_random", "numpy_random")})
+        try:
+            if values["python_random"] is not None:
+                version, internal, gauss = values["python_random"]
+                state.python_random = (int(version), tuple(int(x) for x in internal), gauss)
+                random.Random().setstate(state.python_random)
+            if values["numpy_random"] is not None:
+                kind, keys, pos, has_gauss, cached = values["numpy_random"]
+                state.numpy_random = (str(kind), numpy.asarray(keys, dtype="uint32"), int(pos),
+                                      int(has_gauss), float(cached))
+                numpy.random.RandomState().set_state(state.numpy_random)
+        except (TypeError, ValueError) as err:
+            raise CheckpointError(f"'state': not a random generator state ({err})") from None
         return state
 
 
@@ -113,7 +148,15 @@ def optimizer_state(optimizer, nlp):
 
 
 def restore_optimizer(optimizer, nlp, saved, n_steps):
-    """Load saved moments into a freshly configured optimizer and replay its schedules."""
+    """Load saved moments into a freshly configured optimizer and replay its schedules.
+
+    Only the names in OPTIMIZER_TABLES and OPTIMIZER_SCALARS are read, each required:
+    a file cannot set any other attribute of the optimizer."""
+    tables = {name: required(saved, name, OPTIONAL_LIST, "'optimizer'")
+              for name in OPTIMIZER_TABLES}
+    scalars = required(saved, "scalars", dict, "'optimizer'")
+    scalars = {name: required(scalars, name, NUMBER, "'optimizer'['scalars']")
+               for name in OPTIMIZER_SCALARS}
     by_name = {v: k for k, v in _stable_keys(nlp).items()}
     xp = _xp_of(nlp)
 
@@ -126,17 +169,17 @@ def restore_optimizer(optimizer, nlp, saved, n_steps):
                 out[key] = xp.array(value) if as_array else value
         return out
 
-    optimizer.mom1 = load(saved["mom1"], True)
-    optimizer.mom2 = load(saved["mom2"], True)
-    if saved["averages"] is not None and optimizer.averages is not None:
-        optimizer.averages = load(saved["averages"], True)
+    optimizer.mom1 = load(tables["mom1"], True)
+    optimizer.mom2 = load(tables["mom2"], True)
+    if tables["averages"] is not None and optimizer.averages is not None:
+        optimizer.averages = load(tables["averages"], True)
     optimizer.nr_update.clear()
-    optimizer.nr_update.update(load(saved["nr_update"], False))
+    optimizer.nr_update.update(load(tables["nr_update"], False))
     optimizer.last_seen.clear()
-    optimizer.last_seen.update(load(saved["last_seen"], False))
+    optimizer.last_seen.update(load(tables["last_seen"], False))
     for _ in range(n_steps):
         optimizer.step_schedules()
-    for name, value in saved["scalars"].items():
+    for name, value in scalars.items():
         setattr(optimizer, name, value)
 
 
@@ -148,27 +191,36 @@ def save_checkpoint(nlp, optimizer, state, path):
                                              srsly.msgpack_dumps(payload)})
 
 
-def load_state(run_dir, nlp, optimizer):
-    """Read `run_dir/model-last/training-state`, restoring weights' optimizer state."""
-    state_dir = Path(run_dir) / "model-last" / STATE_DIR
+def checkpoint_file(run_dir):
+    """The state file of `run_dir`'s model-last, which --resume needs: a ConfigError if it
+    is not there, a CheckpointError if an older fastnlp pickled it."""
+    state_dir = Path(run_dir) / LAST_DIR / STATE_DIR
     path = state_dir / STATE_FILE
-    if not path.exists():
-        if (state_dir / OLD_PICKLE_FILE).exists():
-            raise CheckpointError(f"{state_dir / OLD_PICKLE_FILE}: a pickled checkpoint of an "
-                                  "older fastnlp; it is not read, since unpickling runs "
-                                  "code. Start the run again without --resume")
-        raise FileNotFoundError(f"--resume {run_dir}: no checkpoint at {path}")
+    if path.exists():
+        return path
+    if (state_dir / OLD_PICKLE_FILE).exists():
+        raise CheckpointError(f"{state_dir / OLD_PICKLE_FILE}: a pickled checkpoint of an "
+                              "older fastnlp; it is not read, since unpickling runs "
+                              "code. Start the run again without --resume")
+    raise ConfigError(f"--resume {run_dir}: no {LAST_DIR} checkpoint there ({path} not found)")
+
+
+def load_state(run_dir, nlp, optimizer):
+    """Read `run_dir`'s checkpoint_file, restoring the optimizer's state; returns the
+    TrainingState."""
+    path = checkpoint_file(run_dir)
     try:
         payload = srsly.msgpack_loads(path.read_bytes())
         if not isinstance(payload, dict):
-            raise TypeError("not a table")
+            raise CheckpointError(f"the file holds {type(payload).__name__}, not a table")
         if payload.get("version") != STATE_VERSION:
-            raise CheckpointError(f"{path}: checkpoint format {payload.get('version')!r} is "
-                                  f"not {STATE_VERSION}")
-        state = TrainingState.from_msg(payload["state"])
-        restore_optimizer(optimizer, nlp, payload["optimizer"], state.step)
-    except CheckpointError:
-        raise
+            raise CheckpointError(f"checkpoint format {payload.get('version')!r} is not "
+                                  f"{STATE_VERSION}")
+        state = TrainingState.from_msg(required(payload, "state", dict, "the file"))
+        restore_optimizer(optimizer, nlp, required(payload, "optimizer", dict, "the file"),
+                          state.step)
+    except CheckpointError as err:
+        raise CheckpointError(f"{path}: {err}") from None
     except Exception as err:
         raise CheckpointError(f"{path}: not a readable training state "
                               f"({type(err).__name__}: {err})") from None

@@ -14,10 +14,7 @@ from thinc.api import fix_random_seed
 
 from ..config import combined_score_weights
 from ..pipeline_io import pipeline_to_disk
-from .checkpoint import TrainingState, load_state, save_checkpoint
-
-BEST_DIR = "model-best"
-LAST_DIR = "model-last"
+from .checkpoint import BEST_DIR, LAST_DIR, TrainingState, load_state, save_checkpoint
 
 
 class TrainingInterrupted(Exception):

@@ -33,8 +33,8 @@ import numpy
 
 from ..errors import ConfigError
 from ..system import limit_blas
-from .checkpoint import STATE_DIR
-from .loop import BEST_DIR, LAST_DIR, TrainingRun, count_words
+from .checkpoint import BEST_DIR, LAST_DIR, checkpoint_file
+from .loop import TrainingRun, count_words
 from .train import corpus_at, import_code, initialize_or_resume, prepare
 
 INSTALL_HINT = "install the ray extra: pip install fastnlp[ray]"
@@ -363,8 +363,7 @@ def ray_train(config_path, output_path=None, *, overrides=None, n_workers=2, add
     del nlp
     if resume is not None:
         resume = Path(resume).resolve()
-        if not (resume / LAST_DIR / STATE_DIR).exists():
-            raise ConfigError(f"--resume {resume}: no {LAST_DIR} checkpoint there")
+        checkpoint_file(resume)  # before any worker starts
         output_path = output_path or resume
     if output_path is not None:
         output_path = Path(output_path).resolve()

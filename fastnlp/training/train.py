@@ -11,7 +11,8 @@ from ..errors import ConfigError
 from ..loading import build_nlp, fill_config
 from ..pipeline_io import pipeline_from_disk
 from ..system import limit_blas
-from .loop import LAST_DIR, set_seed, train_loop
+from .checkpoint import BEST_DIR, LAST_DIR, checkpoint_file
+from .loop import set_seed, train_loop
 
 
 def import_code(path):
@@ -84,8 +85,7 @@ def _train(config_path, output_path, *, overrides, use_gpu, resume, stdout, stde
     dev_corpus = corpus_at(corpora, T["dev_corpus"], "dev_corpus", config_path)
     if resume is not None:
         resume = Path(resume)
-        if not (resume / LAST_DIR).exists():
-            raise ConfigError(f"--resume {resume}: no {LAST_DIR} checkpoint there")
+        checkpoint_file(resume)  # before the pipeline is loaded from it
         output_path = output_path or resume
     initialize_or_resume(nlp, T, train_corpus, resume)
     if output_path is not None:
@@ -97,7 +97,7 @@ def _train(config_path, output_path, *, overrides, use_gpu, resume, stdout, stde
                        stderr=stderr, resume_from=resume, on_gpu=on_gpu)
     if output_path is not None:
         stdout.write(f"Saved pipeline to {Path(output_path) / LAST_DIR} (best: "
-                     f"{Path(output_path) / 'model-best'})\n")
+                     f"{Path(output_path) / BEST_DIR})\n")
     return nlp, state
 
 

@@ -104,7 +104,7 @@ def test_malformed_input_fails_cleanly_and_leaves_nothing(tmp_path):
     assert result.returncode == 1
     message = result.stderr.strip()
     assert "\n" not in message and "Traceback" not in message
-    assert f"{bad}:7: head '99' of token 5 is out of range" in message
+    assert f"{bad}:7: head 99 of token 5 is out of range" in message
     assert os.listdir(out) == []
 
 

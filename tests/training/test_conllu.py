@@ -61,8 +61,9 @@ def test_conllu_merge_subtokens():
 
 @pytest.mark.parametrize("bad_line,line,match", [
     ("1\tI\tI\tPRON\tPRP\t_\t2\tnsubj\t_", 1, "expected 10 tab-separated columns, found 9"),
-    ("1\tI\tI\tPRON\tPRP\t_\t7\tnsubj\t_\t_", 1, "head '7' of token 1 is out of range"),
-    ("1\tI\tI\tPRON\tPRP\t_\tx\tnsubj\t_\t_", 1, "head 'x'"),
+    ("1\tI\tI\tPRON\tPRP\t_\t7\tnsubj\t_\t_", 1, "head 7 of token 1 is out of range"),
+    ("1\tI\tI\tPRON\tPRP\t_\tx\tnsubj\t_\t_", 1, "head 'x' of token 1 is out of range"),
+    ("1\tI\tI\tPRON\tPRP\t_\t-1\tnsubj\t_\t_", 1, "head '-1' of token 1 is out"),
     ("3\tI\tI\tPRON\tPRP\t_\t2\tnsubj\t_\t_", 1, "token id '3' is not 1"),
 ])
 def test_conllu_malformed_lines_name_file_and_line(bad_line, line, match):
@@ -77,7 +78,16 @@ def test_conllu_cycle_is_an_error():
             "2\tb\t_\tX\t_\t_\t3\tdep\t_\t_\n"
             "3\tc\t_\tX\t_\t_\t1\tdep\t_\t_\n"
             "4\td\t_\tX\t_\t_\t0\troot\t_\t_\n")
-    with pytest.raises(FormatError, match=r"cyc.conllu:\d: heads form a cycle"):
+    with pytest.raises(FormatError, match=r"cyc.conllu:1: heads form a cycle through token 1"):
+        list(conllu_to_records(text, source="cyc.conllu"))
+
+
+def test_conllu_cycle_names_a_token_on_the_cycle():
+    # Token 1 only leads into the cycle {2, 3}: the message names token 2, on its line.
+    text = ("1\ta\t_\tX\t_\t_\t2\tdep\t_\t_\n"
+            "2\tb\t_\tX\t_\t_\t3\tdep\t_\t_\n"
+            "3\tc\t_\tX\t_\t_\t2\tdep\t_\t_\n")
+    with pytest.raises(FormatError, match=r"^cyc.conllu:2: heads form a cycle through token 2$"):
         list(conllu_to_records(text, source="cyc.conllu"))
 
 
@@ -117,18 +127,18 @@ def test_conllu_matches_spacy_converter_on_ewt_dev(shared_data, n_sents, merge):
 # Found by tests/fuzz/test_fuzz_converters.py: both escaped as a ValueError from Doc()
 # when the record was built, naming neither the file nor the line.
 @pytest.mark.parametrize("line, match", [
-    ("1\tNew\tNew\t0PROPN\tNNP\t_\t0\troot\t_\t_", r"t.conllu:1: UPOS '0PROPN' is not"),
-    ("1\t\tNew\tPROPN\tNNP\t_\t0\troot\t_\t_", r"t.conllu:1: token '1' has an empty word"),
+    ("2\tNew\tNew\t0PROPN\tNNP\t_\t0\troot\t_\t_",
+     r"t.conllu:3: UPOS '0PROPN' of token 2 is not a universal POS tag"),
+    ("2\t\tNew\tPROPN\tNNP\t_\t0\troot\t_\t_", r"t.conllu:3: token 2 has the word form ''"),
+    ("2\tNew\tNew\tPROPN\tNNP\tA=b=c|\t0\troot\t_\t_",
+     r"t.conllu:3: FEATS of token 2: Morphology: feature ''"),
 ])
-def test_conllu_bad_upos_or_empty_form_names_the_line(line, match):
+def test_conllu_token_no_doc_can_hold_names_its_own_line(line, match):
+    # Found by the fuzz suite as ValueErrors from Doc(); a check of the whole sentence
+    # must still name the faulty token's line, not the sentence's first.
+    text = "# text = x\n1\tYork\tYork\tPROPN\tNNP\t_\t2\tdep\t_\t_\n" + line + "\n"
     with pytest.raises(FormatError, match=match):
-        list(conllu_to_records(line + "\n", "t.conllu"))
-
-
-def test_conllu_bad_feats_names_the_sentence():
-    line = "1\tNew\tNew\tPROPN\tNNP\tA=b=c|\t0\troot\t_\t_"
-    with pytest.raises(FormatError, match=r"t.conllu:1: Morphology: feature ''"):
-        list(conllu_to_records(line + "\n", "t.conllu"))
+        list(conllu_to_records(text, "t.conllu"))
 
 
 def test_conllu_superscript_digit_id_is_a_format_error():

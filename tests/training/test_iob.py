@@ -46,7 +46,10 @@ def test_sentence_per_line_pipes():
 
 
 @pytest.mark.parametrize("text,line,match", [
-    ("a O\nb X-PER\n", 2, "invalid IOB tag 'X-PER'"),
+    ("a O\nb X-PER\n", 2, "entity tag 'X-PER' of token 1 is not 'O' or B-, I-, L-, U-"),
+    ("a O\nb O\n\nc O\nd O\ne -\n", 6, "entity tag '-' of token 2"),
+    ("1 a O x\n2 b B- x\n", 2, "entity tag 'B-' of token 1"),
+    ("a|O b|B-X c|Y\n", 1, "entity tag 'Y' of token 2"),
     ("a O\nb\n", 2, "at least 2"),
     ("a NN O\nb O\n", 2, "expected 3"),
     ("a|O b|O|O\n", 1, "word\\|iob"),
@@ -82,5 +85,5 @@ def test_uner_file_matches_spacy_ner_converter(shared_data, n_sents):
 
 def test_iob_empty_word_names_the_line():
     # Found with the fuzz suite: a ValueError from Doc() when the record was built.
-    with pytest.raises(FormatError, match=r"t.iob:1: word 1 is ''"):
+    with pytest.raises(FormatError, match=r"t.iob:1: token 1 has the word form ''"):
         list(iob_to_records("a|O |O\n", "t.iob"))

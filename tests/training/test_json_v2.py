@@ -30,9 +30,17 @@ def test_json_v2_errors_name_the_file():
 
 
 @pytest.mark.parametrize("token, match", [
-    ({"orth": ""}, r"t.json: document 0, paragraph 0: word 0 is ''"),
-    ({"orth": "a", "pos": "NOPE"}, r"t.json: document 0, paragraph 0: pos 'NOPE' of word 0"),
-    ({"orth": "a", "morph": "a=b|"}, r"t.json: document 0, paragraph 0: Morphology: feature ''"),
+    ({"orth": ""}, r"t.json: document 0, paragraph 0: token 0 has the word form ''"),
+    ({"orth": 5}, r"t.json: document 0, paragraph 0: token 0 has the word form 5"),
+    ({"orth": "a", "pos": "NOPE"}, r"t.json: document 0, paragraph 0: UPOS 'NOPE' of token 0"),
+    ({"orth": "a", "morph": "a=b|"},
+     r"t.json: document 0, paragraph 0: FEATS of token 0: Morphology: feature ''"),
+    ({"orth": "a", "ner": "X-PER"}, r"t.json: document 0, paragraph 0: entity tag 'X-PER' of "
+                                    "token 0 is not"),
+    ({"orth": "a", "ner": 3}, r"t.json: document 0, paragraph 0: entity tag 3 of token 0"),
+    ({"orth": "a", "head": -1}, r"t.json: document 0, paragraph 0: head -1 of token 0 is out "
+                                r"of range \(sentence has 1 words\)"),
+    ({"orth": "a", "head": 0.5}, r"t.json: document 0, paragraph 0: head 0.5 of token 0 is out"),
 ])
 def test_json_v2_tokens_no_doc_can_hold_name_the_file(token, match):
     # Found with the fuzz suite: each was a ValueError from Doc() naming no file.
@@ -49,3 +57,20 @@ def test_json_v2_head_cycle_names_the_file():
     text = json.dumps([{"id": 0, "paragraphs": [{"sentences": [{"tokens": tokens}]}]}])
     with pytest.raises(FormatError, match=r"t.json: document 0, paragraph 0: heads form a cycle"):
         list(json_v2_to_records(text, "t.json"))
+
+
+def test_json_v2_cycle_names_a_token_on_the_cycle():
+    # Heads [1, 2, 1]: token 0 only leads into the cycle {1, 2}.
+    tokens = [{"id": i, "orth": w, "head": h, "dep": "x"}
+              for i, (w, h) in enumerate([("a", 1), ("b", 1), ("c", -1)])]
+    text = json.dumps([{"id": 0, "paragraphs": [{"sentences": [{"tokens": tokens}]}]}])
+    with pytest.raises(FormatError, match=r"paragraph 0: heads form a cycle through token 1$"):
+        list(json_v2_to_records(text, "t.json"))
+
+
+def test_json_v2_missing_entity_tags_stay_missing():
+    tokens = [{"orth": w, "ner": t} for w, t in [("a", "U-X"), ("b", "-"), ("c", ""),
+                                                 ("d", "B-Y"), ("e", "L-Y"), ("f", "O")]]
+    text = json.dumps([{"id": 0, "paragraphs": [{"sentences": [{"tokens": tokens}]}]}])
+    (rec,) = json_v2_to_records(text)
+    assert rec.ents == ["B-X", None, None, "B-Y", "I-Y", "O"]

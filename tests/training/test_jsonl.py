@@ -49,5 +49,11 @@ def test_jsonl_without_words_needs_a_tokenizer():
 def test_jsonl_empty_word_names_the_line():
     # Found with the fuzz suite: a ValueError from Doc() when the record was built.
     text = '{"text": "a", "words": ["a"]}\n{"text": "a", "words": ["", "a"]}\n'
-    with pytest.raises(FormatError, match=r"t.jsonl:2: word 0 is ''"):
+    with pytest.raises(FormatError, match=r"t.jsonl:2: token 0 has the word form ''"):
+        list(jsonl_to_records(text, "t.jsonl"))
+
+
+def test_jsonl_empty_entity_label_names_the_line():
+    text = '{"text": "a b", "words": ["a", "b"], "entities": [[2, 3, ""]]}\n'
+    with pytest.raises(FormatError, match=r"^t.jsonl:1: entity tag 'B-' of token 1 is not"):
         list(jsonl_to_records(text, "t.jsonl"))

@@ -12,13 +12,11 @@
 Malformed lines raise `FormatError` naming the source and line.
 """
 import re
-from typing import Iterator, List, Optional, Tuple
+from typing import Iterator, List, Tuple
 
 from ...errors import FormatError, Messages
-from ...symbols import UNIVERSAL_POS
 from ...tokens.entity_tags import split_entity_tag
-from ...tokens.heads import head_cycle
-from .records import (DocRecord, check_record, entities_to_iob, group_records,
+from .records import (DocRecord, check_record_lines, entities_to_iob, group_records,
                       iob_entities)
 
 NER_ITEM = re.compile(r"^((?:name|NE)=)?([BILU])-([A-Z_]+)|O$")
@@ -74,7 +72,8 @@ def sentence_to_record(lines: List[Line], source=None, set_ents: bool = False,
                        merge_subtokens: bool = False) -> DocRecord:
     """One sentence's token lines to a record (heads absolute within the sentence)."""
     words, spaces, tags, pos, morphs, lemmas, deps, ner = [], [], [], [], [], [], [], []
-    raw_heads: List[Tuple[int, str]] = []
+    raw_heads: List[str] = []
+    numbers: List[int] = []  # each word's line
     mwts: List[Tuple[int, int, str, bool, int]] = []  # start, end, form, space, line
     mwt_end, mwt_space = 0, True
     for number, cols in lines:
@@ -92,8 +91,6 @@ def sentence_to_record(lines: List[Line], source=None, set_ents: bool = False,
         if not id_.isdecimal() or int(id_) != len(words) + 1:
             raise FormatError(Messages.bad_id.format(id=id_, expected=len(words) + 1),
                               source, number)
-        if not form:
-            raise FormatError(Messages.empty_word.format(id=id_), source, number)
         index = int(id_)
         words.append(form)
         if index < mwt_end:
@@ -103,13 +100,12 @@ def sentence_to_record(lines: List[Line], source=None, set_ents: bool = False,
         else:
             spaces.append("SpaceAfter=No" not in misc)
         lemmas.append(lemma)
-        if upos != "_" and upos not in UNIVERSAL_POS:
-            raise FormatError(Messages.bad_upos.format(pos=upos), source, number)
         pos.append(upos if upos != "_" else "")
         tags.append(upos if xpos == "_" else xpos)
         morphs.append(feats if feats != "_" else "")
         deps.append("ROOT" if deprel == "root" else deprel)
-        raw_heads.append((number, head))
+        raw_heads.append(head)
+        numbers.append(number)
         if set_ents:
             ner.append(_ner_tag(misc))
     if not words:
@@ -117,37 +113,22 @@ def sentence_to_record(lines: List[Line], source=None, set_ents: bool = False,
     for start, end, _form, _space, number in mwts:
         if end > len(words):
             raise FormatError(Messages.bad_mwt.format(id=f"{start + 1}-{end}"), source, number)
-    heads = _read_heads(raw_heads, source)
     rec = DocRecord(words=words, spaces=spaces, tags=tags, pos=pos, morphs=morphs,
-                    lemmas=lemmas, heads=heads, deps=deps)
+                    lemmas=lemmas, heads=_read_heads(raw_heads), deps=deps)
     if set_ents:
         rec.ents = entities_to_iob(len(words), iob_entities(ner))
-    try:
-        check_record(rec)  # what the per-line checks above leave: FEATS that do not parse
-    except ValueError as err:
-        raise FormatError(str(err), source, lines[0][0]) from None
+    check_record_lines(rec, numbers, source, first_id=1)
     if merge_subtokens and mwts:
         rec = merge_multiword_tokens(rec, [(s, e, form) for s, e, form, _, _ in mwts])
     rec.sent_starts = [True] + [False] * (len(rec.words) - 1)
     return rec
 
 
-def _read_heads(raw_heads: List[Tuple[int, str]], source) -> List[int]:
-    """Absolute head indices (root: itself); raise on out-of-range heads and cycles."""
-    n = len(raw_heads)
-    heads = []
-    for i, (number, head) in enumerate(raw_heads):
-        if head in ("0", "_"):
-            heads.append(i)
-        elif head.isdecimal() and 1 <= int(head) <= n:
-            heads.append(int(head) - 1)
-        else:
-            raise FormatError(Messages.bad_head.format(head=head, id=i + 1, n=n), source, number)
-    cycle = head_cycle(heads)
-    if cycle is not None:
-        _first, j = cycle
-        raise FormatError(Messages.head_cycle.format(id=j + 1), source, raw_heads[j][0])
-    return heads
+def _read_heads(raw_heads: List[str]) -> list:
+    """Absolute head indices (root, "0" or "_": the token itself); a HEAD that is no
+    number stays a string, for check_record to report with the out-of-range ones."""
+    return [i if head in ("0", "_") else int(head) - 1 if head.isdecimal() else head
+            for i, head in enumerate(raw_heads)]
 
 
 def _span_root(heads: List[int], start: int, end: int) -> int:

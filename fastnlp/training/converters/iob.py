@@ -17,11 +17,11 @@ spaces (`spacy convert -c iob`). Entities are read from IOB or IOB2 tags as spaC
 reads them and never cross a sentence boundary.
 """
 import re
-from typing import Iterator, List, Optional, Tuple
+from typing import Iterator, List, Tuple
 
 from ...errors import FormatError, Messages
-from .records import (DocRecord, check_iob_tag, check_record, entities_to_iob, group_records,
-                      iob_entities)
+from .records import (DocRecord, check_iob_tag, check_record_lines, entities_to_iob,
+                      group_records, iob_entities)
 
 DOCSTART = "-DOCSTART-"
 PIPE_ITEM = re.compile(r"\S+\|(O|[IB]-\S+)")
@@ -48,25 +48,14 @@ def iob_to_records(text: str, source=None, n_sents: int = 1) -> Iterator[DocReco
         yield from columns_to_records(text, source, n_sents)
 
 
-def _checked_tags(tags: List[str], numbers: List[int], source) -> List[str]:
-    for tag, number in zip(tags, numbers):
-        if not check_iob_tag(tag):
-            raise FormatError(Messages.bad_iob_tag.format(tag=tag), source, number)
-    return tags
-
-
 def _sentence_record(words, tags, iob, numbers, source) -> DocRecord:
-    iob = _checked_tags(iob, numbers, source)
-    rec = DocRecord(
-        words=list(words), spaces=None,
-        tags=list(tags) if tags is not None else None,
-        sent_starts=[True] + [False] * (len(words) - 1),
-        ents=entities_to_iob(len(words), iob_entities(iob)),
-    )
-    try:
-        return check_record(rec)
-    except ValueError as err:
-        raise FormatError(str(err), source, numbers[0] if numbers else None) from None
+    """One sentence; token i is on line numbers[i], its entity tag is iob[i]."""
+    rec = DocRecord(words=list(words), spaces=None,
+                    tags=list(tags) if tags is not None else None,
+                    sent_starts=[True] + [False] * (len(words) - 1), ents=list(iob))
+    check_record_lines(rec, numbers, source)
+    rec.ents = entities_to_iob(len(words), iob_entities(rec.ents))
+    return rec
 
 
 def _pipe_sentences(text: str, source) -> Iterator[DocRecord]:

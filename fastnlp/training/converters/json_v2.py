@@ -15,7 +15,8 @@ from typing import Iterator, List, Optional
 
 from ...errors import FormatError, Messages
 from .jsonl import guess_spaces
-from .records import DocRecord, check_iob_tag, check_record, entities_to_iob, iob_entities
+from ...tokens.entity_tags import MISSING_TAGS
+from .records import DocRecord, check_record, entities_to_iob, iob_entities
 
 
 def json_v2_to_records(text: str, source=None) -> Iterator[DocRecord]:
@@ -35,26 +36,19 @@ def json_v2_to_records(text: str, source=None) -> Iterator[DocRecord]:
             raise FormatError(f'document {d}: no "paragraphs"', source) from None
         for p, para in enumerate(paragraphs):
             try:
-                yield check_record(paragraph_to_record(para))
+                yield paragraph_to_record(para)
             except (ValueError, TypeError, KeyError) as err:
                 raise FormatError(f"document {d}, paragraph {p}: {err}", source) from None
 
 
 def _to_iob(tags: List[Optional[str]]):
-    """BILUO/IOB tags as IOB tags, None where the annotation is missing."""
-    iob = []
-    for tag in tags:
-        if tag is None or tag == "-" or tag == "":
-            iob.append(None)
-        elif not check_iob_tag(tag):
-            raise ValueError(Messages.bad_iob_tag.format(tag=tag))
-        else:
-            iob.append("O" if tag == "O" else ("B" if tag[0] in "BU" else "I") + tag[1:])
-    return iob
+    """Checked BILUO/IOB tags as IOB tags (None: missing)."""
+    return [tag if tag in (None, "O") else ("B" if tag[0] in "BU" else "I") + tag[1:]
+            for tag in tags]
 
 
 def paragraph_to_record(para: dict) -> DocRecord:
-    """One v2 paragraph to a record."""
+    """One v2 paragraph to a checked record (check_record: RecordError naming the token)."""
     words, spaces, tags, pos, morphs, lemmas, heads, deps, ner = ([] for _ in range(9))
     sent_starts = []
     for sent in para["sentences"]:
@@ -85,17 +79,17 @@ def paragraph_to_record(para: dict) -> DocRecord:
         if any(values):
             setattr(rec, name, [v or "" for v in values])
     if any(h is not None for h in heads):
-        for i, h in enumerate(heads):
-            if h is not None and not 0 <= h < len(words):
-                raise ValueError(Messages.bad_head.format(head=h, id=i, n=len(words)))
         rec.heads = [i if h is None else h for i, h in enumerate(heads)]
         rec.sent_starts = None
     if any(t is not None for t in ner):
-        iob = _to_iob(ner)
+        rec.ents = [None if t in MISSING_TAGS else t for t in ner]
+    cats = para.get("cats") or []
+    rec.cats = {c["label"]: c["value"] for c in cats}
+    check_record(rec)
+    if rec.ents is not None:
+        iob = _to_iob(rec.ents)
         rec.ents = entities_to_iob(len(words), iob_entities(iob))
         for i, tag in enumerate(iob):
             if tag is None:
                 rec.ents[i] = None
-    cats = para.get("cats") or []
-    rec.cats = {c["label"]: c["value"] for c in cats}
     return rec

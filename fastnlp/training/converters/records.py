@@ -7,6 +7,7 @@ turned into a `Doc` in one place (`record_to_doc`).
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
+from ...errors import FormatError, Messages
 from ...symbols import UNIVERSAL_POS
 from ...tokens import Doc, Span
 from ...tokens.entity_tags import split_entity_tag
@@ -21,7 +22,8 @@ class DocRecord:
     """One document: words, spaces and optional token-aligned annotation layers.
 
     heads are absolute token indices; ents are IOB tags ("B-PER", "I-PER", "O")
-    with None for a token whose entity annotation is missing.
+    with None for a token whose entity annotation is missing. Until check_record has
+    passed, a reader may hold its raw values there (BILUO tags, a HEAD it could not read).
     """
 
     words: List[str]
@@ -146,32 +148,58 @@ def group_records(records, n: int):
         yield merge_records(batch)
 
 
-def check_record(rec: DocRecord) -> DocRecord:
-    """Raise ValueError (one line, for the reader to name file and line) if record_to_doc
-    could not build a Doc from `rec`: an empty word, a non-universal POS, bad FEATS."""
+class RecordError(ValueError):
+    """A record that no Doc can hold: a one-line message and `index`, the token at fault."""
+
+    def __init__(self, message: str, index: int):
+        super().__init__(message)
+        self.index = index
+
+
+def check_record(rec: DocRecord, first_id: int = 0) -> DocRecord:
+    """Raise RecordError if record_to_doc could not build a Doc from `rec`: a word that is
+    not a non-empty string, a non-universal POS, FEATS that do not parse, an entity tag
+    that is neither "O" nor B/I/L/U-prefixed (None: missing), a head that is no token
+    index (None: missing), heads that form a cycle. Messages number the tokens from
+    `first_id` (1 for CoNLL-U, whose ids count from 1)."""
+    def fail(template, i, **values):
+        raise RecordError(template.format(id=i + first_id, **values), i)
+
     for i, word in enumerate(rec.words):
         if not isinstance(word, str) or not word:
-            raise ValueError(f"word {i} is {word!r}; every word must be a non-empty string")
+            fail(Messages.bad_word, i, word=word)
     for i, pos in enumerate(rec.pos or ()):
         if pos and pos not in UNIVERSAL_POS:
-            raise ValueError(f"pos {pos!r} of word {i} is not a universal POS tag "
-                             "(ADJ, ADP, ..., X)")
-    for feats in rec.morphs or ():
+            fail(Messages.bad_upos, i, pos=pos)
+    for i, feats in enumerate(rec.morphs or ()):
         if isinstance(feats, str):
-            normalize_feats(feats)
+            try:
+                normalize_feats(feats)
+            except ValueError as err:
+                fail(Messages.bad_feats, i, err=err)
     for i, tag in enumerate(rec.ents or ()):
         if tag is not None and not (isinstance(tag, str) and check_iob_tag(tag)):
-            raise ValueError(f"entity tag {tag!r} of word {i} is not an IOB/BILUO tag")
+            fail(Messages.bad_iob_tag, i, tag=tag)
     if rec.heads is not None:
         n = len(rec.words)
         for i, head in enumerate(rec.heads):
-            if head is not None and head != -1 and not (isinstance(head, int)
-                                                        and 0 <= head < n):
-                raise ValueError(f"head {head!r} of word {i} is out of range ({n} words)")
+            if head is not None and not (isinstance(head, int) and 0 <= head < n):
+                shown = head + first_id if isinstance(head, int) else head
+                fail(Messages.bad_head, i, head=shown, n=n)
         cycle = head_cycle(rec.heads)
         if cycle is not None:
-            raise ValueError(f"heads form a cycle through word {cycle[0]}")
+            fail(Messages.head_cycle, cycle[1])  # a token on the cycle, not just led to it
     return rec
+
+
+def check_record_lines(rec: DocRecord, lines: Sequence[int], source=None,
+                       first_id: int = 0) -> DocRecord:
+    """check_record, its failure a FormatError at the faulty token's line (token i is on
+    line lines[i])."""
+    try:
+        return check_record(rec, first_id)
+    except RecordError as err:
+        raise FormatError(str(err), source, lines[err.index]) from None
 
 
 def record_to_doc(vocab, rec: DocRecord):

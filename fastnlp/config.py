@@ -15,7 +15,7 @@ import catalogue
 from confection import ConfigValidationError
 from thinc.api import Config
 
-from .errors import ConfigError
+from .errors import ConfigError, one_line
 from .factories import get_factory_meta
 from .lang import get_lang_class
 from .registry import registry
@@ -388,10 +388,6 @@ def _locate(tree, tail):
         key = next(iter(node))
         trail, node = trail + [str(key)], node[key]
     return trail or tail
-
-
-def one_line(text):
-    return " ".join(str(text).split())
 
 
 # Types of the [training] settings: (accepted types, description). bool is not an int.

@@ -21,10 +21,9 @@ from .config import (
     default_config,
     interpolate_config,
     load_config,
-    one_line,
     resolve_block,
 )
-from .errors import ConfigError, FastNLPError, PipelineNotFoundError
+from .errors import ConfigError, FastNLPError, PipelineNotFoundError, one_line
 from .lang import get_lang_class
 from .language import Language
 from .ml.ops import resolve_cpu_gemm

@@ -184,11 +184,11 @@ def get_package_path(name):
 def _pipeline_package(name):
     module = _import_package(name)
     if module is None:
-        raise FileNotFoundError(f"No installed pipeline package named {name!r}")
+        raise PipelineNotFoundError(f"No installed pipeline package named {name!r}")
     if not (callable(getattr(module, "load", None)) and
             callable(getattr(module, "get_data_path", None))):
-        raise FileNotFoundError(f"{name!r} is an installed module but not a pipeline "
-                                "package: it needs load() and get_data_path()")
+        raise PipelineNotFoundError(f"{name!r} is an installed module but not a pipeline "
+                                    "package: it needs load() and get_data_path()")
     return module
 
 

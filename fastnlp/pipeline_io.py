@@ -13,7 +13,7 @@ import srsly
 
 from .about import __version__
 # PipelineError is importable from here, where it used to live.
-from .errors import FastNLPError, PipelineError, one_line  # noqa: F401
+from .errors import FastNLPError, PipelineError, PipelineNotFoundError, one_line  # noqa: F401
 from .factories import FACTORIES
 from .util import make_temp_dir
 
@@ -118,7 +118,7 @@ def pipeline_from_disk(nlp, path, *, exclude=(), checked=False):
     load is named in a PipelineError."""
     path = Path(path)
     if not path.is_dir():
-        raise FileNotFoundError(f"No pipeline directory at {path}")
+        raise PipelineNotFoundError(f"No pipeline directory at {path}")
     if not checked:
         check_pipeline_dir(path, {name: nlp._pipe_configs.get(name, {}).get("factory")
                                   for name in nlp.component_names}, exclude=exclude)

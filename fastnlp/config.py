@@ -15,7 +15,7 @@ import catalogue
 from confection import ConfigValidationError
 from thinc.api import Config
 
-from .errors import ConfigError, one_line
+from .errors import ConfigError, FastNLPError, one_line
 from .factories import get_factory_meta
 from .lang import get_lang_class
 from .registry import registry
@@ -310,6 +310,8 @@ def resolve_block(value, section, key, path, validate=True):
         raise config_error(err, path, tree={section: {key: value}})
     except catalogue.RegistryError as err:
         raise ConfigError(one_line(err), path=path, section=f"{section}.{key}") from None
+    except FastNLPError:  # raised by the function itself, already naming what is at fault
+        raise
     except ValueError as err:  # an unknown registry name ("@tokenizerz")
         raise ConfigError(one_line(err), path=path, section=section, key=key) from None
 

@@ -193,8 +193,9 @@ def suggest(name, options):
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def check_config(config, *, path=None):
-    """Check names and keys before anything is built, naming the section at fault."""
+def check_config(config, *, path=None, lang_class=None):
+    """Check names and keys before anything is built, naming the section at fault.
+    lang_class: the Language subclass to build, which [nlp] lang need not name."""
     for section in ("training", "nlp", "initialize", "components"):
         if not isinstance(config.get(section, {}), dict):
             raise ConfigError("must be a section, not a value", path=path, section=section)
@@ -216,27 +217,34 @@ def check_config(config, *, path=None):
     if not nlp.get("lang"):
         raise ConfigError("no language code; set lang = \"en\"", path=path, section="nlp",
                           key="lang")
-    try:
-        get_lang_class(nlp["lang"])
-    except ValueError as err:
-        raise ConfigError(one_line(err), path=path, section="nlp", key="lang") from None
+    if lang_class is None:
+        try:
+            get_lang_class(nlp["lang"])
+        except ValueError as err:
+            raise ConfigError(one_line(err), path=path, section="nlp", key="lang") from None
     components = config.get("components", {})
-    for name in nlp.get("pipeline", []):
+    for i, name in enumerate(nlp.get("pipeline", [])):
+        if name in nlp["pipeline"][:i]:
+            raise ConfigError(f"names '{name}' twice", path=path, section="nlp",
+                              key="pipeline")
         if name not in components:
             raise ConfigError(f"the pipeline names '{name}' but there is no [components.{name}]",
                               path=path, section="nlp", key="pipeline")
-        if "factory" not in components[name] and "source" not in components[name]:
+        if "source" in components[name]:
+            raise ConfigError("copying a component from another pipeline is not supported; "
+                              "give factory = \"...\" instead", path=path,
+                              section=f"components.{name}", key="source")
+        if "factory" not in components[name]:
             raise ConfigError("no factory = \"...\" for this component", path=path,
                               section=f"components.{name}", key="factory")
-        if "factory" in components[name]:
-            if not isinstance(components[name]["factory"], str):
-                raise ConfigError("must name a factory, such as \"tagger\"", path=path,
-                                  section=f"components.{name}", key="factory")
-            try:
-                get_factory_meta(components[name]["factory"])
-            except ValueError as err:
-                raise ConfigError(str(err), path=path, section=f"components.{name}",
-                                  key="factory") from None
+        if not isinstance(components[name]["factory"], str):
+            raise ConfigError("must name a factory, such as \"tagger\"", path=path,
+                              section=f"components.{name}", key="factory")
+        try:
+            get_factory_meta(components[name]["factory"])
+        except ValueError as err:
+            raise ConfigError(one_line(err), path=path, section=f"components.{name}",
+                              key="factory") from None
     _check_training_components(config, path)
     _check_references(config, path, [])
 

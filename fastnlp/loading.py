@@ -34,7 +34,6 @@ from .registry import registry
 def fill_config(config, *, path=None, validate=True):
     """Fill every default into a config: the training defaults and each function's own."""
     config = default_config().merge(Config(config))
-    check_config(config, path=path)
     nlp = build_nlp(config, validate=validate, path=path)
     filled = Config(config)
     filled["components"] = {name: nlp._pipe_configs[name] for name in nlp.component_names}
@@ -54,23 +53,23 @@ def fill_config(config, *, path=None, validate=True):
 
 
 def build_nlp(config, *, vocab=None, disable=(), exclude=(), validate=True, path=None,
-              lang_class=None):
+              lang_class=None, checked=False):
     """Create the Language and its components from a (canonical) config.
 
     [nlp] settings the config leaves out take default_config.cfg's values. lang_class:
-    the Language subclass to build (its code fills a missing [nlp] lang).
+    the Language subclass to build (its code fills a missing [nlp] lang). checked: the
+    caller ran check_config on this config already.
     """
     raw = Config(config)
-    nlp_raw = Config(default_config()["nlp"]).merge(Config(raw.get("nlp", {})))
-    if lang_class is not None:
-        if nlp_raw.get("lang") and nlp_raw["lang"] != lang_class.lang:
-            raise ConfigError(f"the config's language {nlp_raw['lang']!r} is not "
-                              f"{lang_class.lang!r}", path=path, section="nlp", key="lang")
-        nlp_raw["lang"] = lang_class.lang
-    if not nlp_raw.get("lang"):
-        raise ConfigError("no language code; set lang = \"en\"", path=path, section="nlp",
-                          key="lang")
-    raw["nlp"] = nlp_raw
+    if lang_class is not None and isinstance(raw.get("nlp", {}), dict):
+        lang = raw.get("nlp", {}).get("lang")
+        if lang and lang != lang_class.lang:
+            raise ConfigError(f"the config's language {lang!r} is not {lang_class.lang!r}",
+                              path=path, section="nlp", key="lang")
+        raw["nlp"] = {**raw.get("nlp", {}), "lang": lang_class.lang}
+    if not checked:
+        check_config(raw, path=path, lang_class=lang_class)
+    raw["nlp"] = Config(default_config()["nlp"]).merge(Config(raw.get("nlp", {})))
     system = dict(raw.get("system", {}))
     # What the models compute on is part of the pipeline: an environment override is
     # written into the config that is saved with it.
@@ -79,11 +78,7 @@ def build_nlp(config, *, vocab=None, disable=(), exclude=(), validate=True, path
     raw["system"] = system
     config = interpolate_config(raw, path=path)
     nlp_cfg = config["nlp"]
-    if lang_class is None:
-        try:
-            lang_class = get_lang_class(nlp_cfg["lang"])
-        except ValueError as err:
-            raise ConfigError(one_line(err), path=path, section="nlp", key="lang") from None
+    lang_class = lang_class or get_lang_class(nlp_cfg["lang"])
     tokenizer_cfg = nlp_cfg["tokenizer"]
     if isinstance(tokenizer_cfg, dict):
         tokenizer_cfg = dict(tokenizer_cfg)
@@ -114,15 +109,8 @@ def build_nlp(config, *, vocab=None, disable=(), exclude=(), validate=True, path
     for name in nlp_cfg["pipeline"]:
         if name in exclude:
             continue
-        if name not in components:
-            raise ConfigError(f"the pipeline names '{name}' but there is no "
-                              f"[components.{name}]", path=path, section="nlp",
-                              key="pipeline")
         block = dict(components[name])
-        factory = block.pop("factory", None)
-        if factory is None:
-            raise ConfigError("no factory = \"...\" for this component", path=path,
-                              section=f"components.{name}", key="factory")
+        factory = block.pop("factory")
         try:
             nlp.add_pipe(factory, name=name, config=block, validate=validate)
         except ConfigValidationError as err:
@@ -131,9 +119,10 @@ def build_nlp(config, *, vocab=None, disable=(), exclude=(), validate=True, path
             raise ConfigError(one_line(err), path=path, section=f"components.{name}") from None
         except FastNLPError:
             raise
-        except (ValueError, TypeError, KeyError) as err:
-            # An unknown factory, or settings an architecture rejects (MultiHashEmbed's
-            # attrs and rows that differ in length): the component's section is at fault.
+        except ValueError as err:
+            # A setting a factory or architecture checks (MultiHashEmbed's attrs and rows
+            # that differ in length): the component's section is at fault. Other errors
+            # are bugs in the component and keep their traceback.
             raise ConfigError(one_line(err), path=path, section=f"components.{name}") from None
         # Keep the ${...} references as written, so that the saved config stays linked.
         written = raw.get("components", {}).get(name)
@@ -165,14 +154,15 @@ def load(name, *, disable=(), exclude=(), config=None):
     if not _is_path(name) and _import_package(name) is not None:
         return _pipeline_package(name).load(disable=disable, exclude=exclude, config=config)
     path = find_pipeline(name)
-    cfg = load_config(path / CONFIG_FILE)
+    config_path = path / CONFIG_FILE
+    cfg = load_config(config_path)
     if config:
         cfg = Config(cfg).merge(Config(config))
-    components = cfg.get("components", {})
-    check_pipeline_dir(path, {name: components.get(name, {}).get("factory")
-                              for name in cfg.get("nlp", {}).get("pipeline", [])},
+    check_config(cfg, path=config_path)
+    check_pipeline_dir(path, {name: cfg["components"][name].get("factory")
+                              for name in cfg["nlp"].get("pipeline", [])},
                        exclude=exclude)
-    nlp = build_nlp(cfg, disable=disable, exclude=exclude, path=path / CONFIG_FILE)
+    nlp = build_nlp(cfg, disable=disable, exclude=exclude, path=config_path, checked=True)
     return pipeline_from_disk(nlp, path, exclude=exclude, checked=True)
 
 

@@ -408,7 +408,7 @@ def test_config_that_is_not_utf8_is_a_config_error(tmp_path):
 @pytest.mark.parametrize("old, new, match", [
     ("[components]\n",
      "[nlp.tokenizer]\n@tokenizerz = \"fastnlp.Tokenizer.v1\"\n\n[components]\n",
-     r"\[nlp\] key 'tokenizer': .*tokenizerz"),
+     r"\[nlp.tokenizer\] key '@tokenizerz': unknown registry @tokenizerz"),
     ("[nlp]\n", "[nlp]\ntokenizer = \"whitespace\"\n",
      r"\[nlp\] key 'tokenizer': expected a function block .*'whitespace'"),
 ])

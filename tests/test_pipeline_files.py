@@ -3,6 +3,7 @@ a missing, truncated or garbled file is one line naming it, never a deep traceba
 import shutil
 
 import pytest
+from thinc.api import Config
 
 import fastnlp
 from fastnlp.errors import ConfigError, FastNLPError, PipelineNotFoundError
@@ -111,3 +112,14 @@ def test_an_installed_module_that_is_no_pipeline_package_is_named(tmp_path, monk
 def test_from_disk_of_no_directory_is_pipeline_not_found(tmp_path):
     with pytest.raises(PipelineNotFoundError, match="No pipeline directory at"):
         fastnlp.blank("en").from_disk(tmp_path / "absent")
+
+
+def test_a_component_that_is_a_value_is_named_in_the_saved_config(saved, tmp_path):
+    path = _copy(saved, tmp_path)
+    config = path / "config.cfg"
+    cfg = Config().from_disk(config, interpolate=False)
+    cfg["components"]["tagger"] = 5
+    cfg.to_disk(config)
+    with pytest.raises(ConfigError) as info:
+        fastnlp.load(path)
+    assert str(info.value) == f"{config} [components.tagger]: must be a section, not a value"

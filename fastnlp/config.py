@@ -8,6 +8,7 @@ sees one shape. This module sits below `Language` (which reads its `[nlp]` defau
 `[initialize]` settings here); building a pipeline from a config is `loading.py`'s.
 """
 import difflib
+import functools
 import re
 from pathlib import Path
 
@@ -52,7 +53,12 @@ TOP_SECTIONS = {"paths", "system", "nlp", "components", "corpora", "training", "
 
 def default_config():
     """The defaults of every setting (`default_config.cfg`), uninterpolated: the one list
-    of them, read by `fill_config`, the seed-shape rewrite and `Language.config`."""
+    of them. The file is parsed once; each call returns a copy the caller may change."""
+    return _parsed_default_config().copy()
+
+
+@functools.lru_cache(maxsize=None)
+def _parsed_default_config():
     return Config().from_str(DEFAULT_CONFIG_PATH.read_text(encoding="utf8"), interpolate=False)
 
 

@@ -26,7 +26,6 @@ from .config import (
 from .errors import ConfigError, FastNLPError, PipelineNotFoundError, one_line
 from .lang import get_lang_class
 from .language import Language
-from .ml.ops import resolve_cpu_gemm
 from .pipeline_io import CONFIG_FILE, check_pipeline_dir, pipeline_from_disk
 from .registry import registry
 
@@ -70,12 +69,7 @@ def build_nlp(config, *, vocab=None, disable=(), exclude=(), validate=True, path
     if not checked:
         check_config(raw, path=path, lang_class=lang_class)
     raw["nlp"] = Config(default_config()["nlp"]).merge(Config(raw.get("nlp", {})))
-    system = dict(raw.get("system", {}))
-    # What the models compute on is part of the pipeline: an environment override is
-    # written into the config that is saved with it.
-    system["cpu_gemm"] = resolve_cpu_gemm(system.get("cpu_gemm",
-                                                     default_config()["system"]["cpu_gemm"]))
-    raw["system"] = system
+    raw["system"] = dict(raw.get("system", {}))
     config = interpolate_config(raw, path=path)
     nlp_cfg = config["nlp"]
     lang_class = lang_class or get_lang_class(nlp_cfg["lang"])
@@ -105,6 +99,9 @@ def build_nlp(config, *, vocab=None, disable=(), exclude=(), validate=True, path
     # pipeline.
     nlp.training_config = {key: value for key, value in raw.items()
                            if key not in ("nlp", "components")}
+    # What the models compute on is part of the pipeline: an environment override is
+    # written into the config that is saved with it.
+    nlp._resolve_cpu_gemm(path)
     components = config.get("components", {})
     for name in nlp_cfg["pipeline"]:
         if name in exclude:

@@ -8,6 +8,7 @@ sees one shape. This module sits below `Language` (which reads its `[nlp]` defau
 `[initialize]` settings here); building a pipeline from a config is `loading.py`'s.
 """
 import difflib
+import functools
 import re
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import catalogue
 from confection import ConfigValidationError
 from thinc.api import Config
 
-from .errors import ConfigError
+from .errors import ConfigError, FastNLPError, one_line
 from .factories import get_factory_meta
 from .lang import get_lang_class
 from .registry import registry
@@ -52,7 +53,12 @@ TOP_SECTIONS = {"paths", "system", "nlp", "components", "corpora", "training", "
 
 def default_config():
     """The defaults of every setting (`default_config.cfg`), uninterpolated: the one list
-    of them, read by `fill_config`, the seed-shape rewrite and `Language.config`."""
+    of them. The file is parsed once; each call returns a copy the caller may change."""
+    return _parsed_default_config().copy()
+
+
+@functools.lru_cache(maxsize=None)
+def _parsed_default_config():
     return Config().from_str(DEFAULT_CONFIG_PATH.read_text(encoding="utf8"), interpolate=False)
 
 
@@ -198,8 +204,9 @@ def suggest(name, options):
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def check_config(config, *, path=None):
-    """Check names and keys before anything is built, naming the section at fault."""
+def check_config(config, *, path=None, lang_class=None):
+    """Check names and keys before anything is built, naming the section at fault.
+    lang_class: the Language subclass to build, which [nlp] lang need not name."""
     for section in ("training", "nlp", "initialize", "components"):
         if not isinstance(config.get(section, {}), dict):
             raise ConfigError("must be a section, not a value", path=path, section=section)
@@ -221,27 +228,34 @@ def check_config(config, *, path=None):
     if not nlp.get("lang"):
         raise ConfigError("no language code; set lang = \"en\"", path=path, section="nlp",
                           key="lang")
-    try:
-        get_lang_class(nlp["lang"])
-    except ValueError as err:
-        raise ConfigError(one_line(err), path=path, section="nlp", key="lang") from None
+    if lang_class is None:
+        try:
+            get_lang_class(nlp["lang"])
+        except ValueError as err:
+            raise ConfigError(one_line(err), path=path, section="nlp", key="lang") from None
     components = config.get("components", {})
-    for name in nlp.get("pipeline", []):
+    for i, name in enumerate(nlp.get("pipeline", [])):
+        if name in nlp["pipeline"][:i]:
+            raise ConfigError(f"names '{name}' twice", path=path, section="nlp",
+                              key="pipeline")
         if name not in components:
             raise ConfigError(f"the pipeline names '{name}' but there is no [components.{name}]",
                               path=path, section="nlp", key="pipeline")
-        if "factory" not in components[name] and "source" not in components[name]:
+        if "source" in components[name]:
+            raise ConfigError("copying a component from another pipeline is not supported; "
+                              "give factory = \"...\" instead", path=path,
+                              section=f"components.{name}", key="source")
+        if "factory" not in components[name]:
             raise ConfigError("no factory = \"...\" for this component", path=path,
                               section=f"components.{name}", key="factory")
-        if "factory" in components[name]:
-            if not isinstance(components[name]["factory"], str):
-                raise ConfigError("must name a factory, such as \"tagger\"", path=path,
-                                  section=f"components.{name}", key="factory")
-            try:
-                get_factory_meta(components[name]["factory"])
-            except ValueError as err:
-                raise ConfigError(str(err), path=path, section=f"components.{name}",
-                                  key="factory") from None
+        if not isinstance(components[name]["factory"], str):
+            raise ConfigError("must name a factory, such as \"tagger\"", path=path,
+                              section=f"components.{name}", key="factory")
+        try:
+            get_factory_meta(components[name]["factory"])
+        except ValueError as err:
+            raise ConfigError(one_line(err), path=path, section=f"components.{name}",
+                              key="factory") from None
     _check_training_components(config, path)
     _check_references(config, path, [])
 
@@ -315,6 +329,8 @@ def resolve_block(value, section, key, path, validate=True):
         raise config_error(err, path, tree={section: {key: value}})
     except catalogue.RegistryError as err:
         raise ConfigError(one_line(err), path=path, section=f"{section}.{key}") from None
+    except FastNLPError:  # raised by the function itself, already naming what is at fault
+        raise
     except ValueError as err:  # an unknown registry name ("@tokenizerz")
         raise ConfigError(one_line(err), path=path, section=section, key=key) from None
 
@@ -393,10 +409,6 @@ def _locate(tree, tail):
         key = next(iter(node))
         trail, node = trail + [str(key)], node[key]
     return trail or tail
-
-
-def one_line(text):
-    return " ".join(str(text).split())
 
 
 # Types of the [training] settings: (accepted types, description). bool is not an int.

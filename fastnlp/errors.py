@@ -56,8 +56,22 @@ class PipelineNotFoundError(FastNLPError, FileNotFoundError):
     """No saved pipeline at a path or package name (still a FileNotFoundError, as before)."""
 
 
+class PipelineError(FastNLPError, ValueError):
+    """A saved pipeline with a missing or unreadable file; names the file."""
+
+
+class ListenerError(FastNLPError, ValueError):
+    """A listener in training could not get its upstream component's vectors."""
+
+
 class ConversionError(FastNLPError):
     """A conversion that cannot run (unknown converter, missing input, ...)."""
+
+
+def one_line(text, limit=None):
+    """str(text) with each run of whitespace as one space, cut to `limit` characters."""
+    text = " ".join(str(text).split())
+    return text if limit is None else text[:limit]
 
 
 class Messages:

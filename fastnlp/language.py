@@ -28,8 +28,8 @@ from .vectors import Vectors, create_empty_vectors  # noqa: F401
 from .vocab import Vocab
 
 # The [nlp] and [system] defaults: default_config.cfg's sections, the one list of them.
-NLP_DEFAULTS = default_config()["nlp"]
-SYSTEM_DEFAULTS = default_config()["system"]
+_DEFAULTS = default_config()
+NLP_DEFAULTS, SYSTEM_DEFAULTS = _DEFAULTS["nlp"], _DEFAULTS["system"]
 
 
 @registry.tokenizers("fastnlp.Tokenizer.v1")
@@ -82,16 +82,35 @@ class Language:
         self._tokenizer_config = {"@tokenizers": "fastnlp.Tokenizer.v1"}
         self._nlp_function_configs = {}
         self._optimizer = None
-        # The config sections besides [nlp] and [components] (training, corpora, paths,
-        # system, ...) of the config this pipeline was built from, saved with it.
         self.training_config = {}
+
+    @property
+    def training_config(self):
+        """The config sections besides [nlp] and [components] (training, corpora, paths,
+        system, ...) of the config this pipeline was built from, saved with it."""
+        return self._training_config
+
+    @training_config.setter
+    def training_config(self, value):
+        self._training_config = value
+        self._cpu_gemm = None
 
     @property
     def cpu_gemm(self):
         """The CPU GEMM backend of this pipeline's models: [system] cpu_gemm, or the
-        FASTNLP_GEMM override."""
-        system = self.training_config.get("system", {})
-        return resolve_cpu_gemm(system.get("cpu_gemm", SYSTEM_DEFAULTS["cpu_gemm"]))
+        FASTNLP_GEMM override; resolved once each time training_config is set."""
+        if self._cpu_gemm is None:
+            self._resolve_cpu_gemm()
+        return self._cpu_gemm
+
+    def _resolve_cpu_gemm(self, path=None):
+        """Resolve [system] cpu_gemm (an error names the config file `path`) and record
+        the result in training_config's [system], if it has one, to be saved with it."""
+        system = self.training_config.get("system")
+        configured = (system or {}).get("cpu_gemm", SYSTEM_DEFAULTS["cpu_gemm"])
+        self._cpu_gemm = resolve_cpu_gemm(configured, path=path)
+        if system is not None:
+            system["cpu_gemm"] = self._cpu_gemm
 
     # Pipeline -----------------------------------------------------------------
 

@@ -21,13 +21,11 @@ from .config import (
     default_config,
     interpolate_config,
     load_config,
-    one_line,
     resolve_block,
 )
-from .errors import ConfigError, FastNLPError, PipelineNotFoundError
+from .errors import ConfigError, FastNLPError, PipelineNotFoundError, one_line
 from .lang import get_lang_class
 from .language import Language
-from .ml.ops import resolve_cpu_gemm
 from .pipeline_io import CONFIG_FILE, check_pipeline_dir, pipeline_from_disk
 from .registry import registry
 
@@ -35,7 +33,6 @@ from .registry import registry
 def fill_config(config, *, path=None, validate=True):
     """Fill every default into a config: the training defaults and each function's own."""
     config = default_config().merge(Config(config))
-    check_config(config, path=path)
     nlp = build_nlp(config, validate=validate, path=path)
     filled = Config(config)
     filled["components"] = {name: nlp._pipe_configs[name] for name in nlp.component_names}
@@ -55,36 +52,27 @@ def fill_config(config, *, path=None, validate=True):
 
 
 def build_nlp(config, *, vocab=None, disable=(), exclude=(), validate=True, path=None,
-              lang_class=None):
+              lang_class=None, checked=False):
     """Create the Language and its components from a (canonical) config.
 
     [nlp] settings the config leaves out take default_config.cfg's values. lang_class:
-    the Language subclass to build (its code fills a missing [nlp] lang).
+    the Language subclass to build (its code fills a missing [nlp] lang). checked: the
+    caller ran check_config on this config already.
     """
     raw = Config(config)
-    nlp_raw = Config(default_config()["nlp"]).merge(Config(raw.get("nlp", {})))
-    if lang_class is not None:
-        if nlp_raw.get("lang") and nlp_raw["lang"] != lang_class.lang:
-            raise ConfigError(f"the config's language {nlp_raw['lang']!r} is not "
-                              f"{lang_class.lang!r}", path=path, section="nlp", key="lang")
-        nlp_raw["lang"] = lang_class.lang
-    if not nlp_raw.get("lang"):
-        raise ConfigError("no language code; set lang = \"en\"", path=path, section="nlp",
-                          key="lang")
-    raw["nlp"] = nlp_raw
-    system = dict(raw.get("system", {}))
-    # What the models compute on is part of the pipeline: an environment override is
-    # written into the config that is saved with it.
-    system["cpu_gemm"] = resolve_cpu_gemm(system.get("cpu_gemm",
-                                                     default_config()["system"]["cpu_gemm"]))
-    raw["system"] = system
+    if lang_class is not None and isinstance(raw.get("nlp", {}), dict):
+        lang = raw.get("nlp", {}).get("lang")
+        if lang and lang != lang_class.lang:
+            raise ConfigError(f"the config's language {lang!r} is not {lang_class.lang!r}",
+                              path=path, section="nlp", key="lang")
+        raw["nlp"] = {**raw.get("nlp", {}), "lang": lang_class.lang}
+    if not checked:
+        check_config(raw, path=path, lang_class=lang_class)
+    raw["nlp"] = Config(default_config()["nlp"]).merge(Config(raw.get("nlp", {})))
+    raw["system"] = dict(raw.get("system", {}))
     config = interpolate_config(raw, path=path)
     nlp_cfg = config["nlp"]
-    if lang_class is None:
-        try:
-            lang_class = get_lang_class(nlp_cfg["lang"])
-        except ValueError as err:
-            raise ConfigError(one_line(err), path=path, section="nlp", key="lang") from None
+    lang_class = lang_class or get_lang_class(nlp_cfg["lang"])
     tokenizer_cfg = nlp_cfg["tokenizer"]
     if isinstance(tokenizer_cfg, dict):
         tokenizer_cfg = dict(tokenizer_cfg)
@@ -111,19 +99,15 @@ def build_nlp(config, *, vocab=None, disable=(), exclude=(), validate=True, path
     # pipeline.
     nlp.training_config = {key: value for key, value in raw.items()
                            if key not in ("nlp", "components")}
+    # What the models compute on is part of the pipeline: an environment override is
+    # written into the config that is saved with it.
+    nlp._resolve_cpu_gemm(path)
     components = config.get("components", {})
     for name in nlp_cfg["pipeline"]:
         if name in exclude:
             continue
-        if name not in components:
-            raise ConfigError(f"the pipeline names '{name}' but there is no "
-                              f"[components.{name}]", path=path, section="nlp",
-                              key="pipeline")
         block = dict(components[name])
-        factory = block.pop("factory", None)
-        if factory is None:
-            raise ConfigError("no factory = \"...\" for this component", path=path,
-                              section=f"components.{name}", key="factory")
+        factory = block.pop("factory")
         try:
             nlp.add_pipe(factory, name=name, config=block, validate=validate)
         except ConfigValidationError as err:
@@ -132,9 +116,10 @@ def build_nlp(config, *, vocab=None, disable=(), exclude=(), validate=True, path
             raise ConfigError(one_line(err), path=path, section=f"components.{name}") from None
         except FastNLPError:
             raise
-        except (ValueError, TypeError, KeyError) as err:
-            # An unknown factory, or settings an architecture rejects (MultiHashEmbed's
-            # attrs and rows that differ in length): the component's section is at fault.
+        except ValueError as err:
+            # A setting a factory or architecture checks (MultiHashEmbed's attrs and rows
+            # that differ in length): the component's section is at fault. Other errors
+            # are bugs in the component and keep their traceback.
             raise ConfigError(one_line(err), path=path, section=f"components.{name}") from None
         # Keep the ${...} references as written, so that the saved config stays linked.
         written = raw.get("components", {}).get(name)
@@ -166,14 +151,15 @@ def load(name, *, disable=(), exclude=(), config=None):
     if not _is_path(name) and _import_package(name) is not None:
         return _pipeline_package(name).load(disable=disable, exclude=exclude, config=config)
     path = find_pipeline(name)
-    cfg = load_config(path / CONFIG_FILE)
+    config_path = path / CONFIG_FILE
+    cfg = load_config(config_path)
     if config:
         cfg = Config(cfg).merge(Config(config))
-    components = cfg.get("components", {})
-    check_pipeline_dir(path, {name: components.get(name, {}).get("factory")
-                              for name in cfg.get("nlp", {}).get("pipeline", [])},
+    check_config(cfg, path=config_path)
+    check_pipeline_dir(path, {name: cfg["components"][name].get("factory")
+                              for name in cfg["nlp"].get("pipeline", [])},
                        exclude=exclude)
-    nlp = build_nlp(cfg, disable=disable, exclude=exclude, path=path / CONFIG_FILE)
+    nlp = build_nlp(cfg, disable=disable, exclude=exclude, path=config_path, checked=True)
     return pipeline_from_disk(nlp, path, exclude=exclude, checked=True)
 
 
@@ -185,11 +171,11 @@ def get_package_path(name):
 def _pipeline_package(name):
     module = _import_package(name)
     if module is None:
-        raise FileNotFoundError(f"No installed pipeline package named {name!r}")
+        raise PipelineNotFoundError(f"No installed pipeline package named {name!r}")
     if not (callable(getattr(module, "load", None)) and
             callable(getattr(module, "get_data_path", None))):
-        raise FileNotFoundError(f"{name!r} is an installed module but not a pipeline "
-                                "package: it needs load() and get_data_path()")
+        raise PipelineNotFoundError(f"{name!r} is an installed module but not a pipeline "
+                                    "package: it needs load() and get_data_path()")
     return module
 
 

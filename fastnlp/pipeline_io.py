@@ -12,7 +12,8 @@ from pathlib import Path
 import srsly
 
 from .about import __version__
-from .errors import FastNLPError
+# PipelineError is importable from here, where it used to live.
+from .errors import FastNLPError, PipelineError, PipelineNotFoundError, one_line  # noqa: F401
 from .factories import FACTORIES
 from .system import make_temp_dir
 
@@ -21,10 +22,6 @@ META_FILE = "meta.json"
 STRINGS_FILE = "vocab/strings.json"
 TAG_MAP_FILE = "vocab/tag_map.json"
 TOKENIZER_FILE = "tokenizer"
-
-
-class PipelineError(FastNLPError, ValueError):
-    """A saved pipeline with a missing or unreadable file; names the file."""
 
 
 def check_pipeline_dir(path, factories, *, exclude=()):
@@ -58,7 +55,7 @@ def _check_file(path, kind, shape):
             else srsly.msgpack_loads(data)
     except Exception as err:
         raise PipelineError(f"{path}: not valid {kind} ({type(err).__name__}: "
-                            f"{' '.join(str(err).split())[:200]})") from None
+                            f"{one_line(err, 200)})") from None
     if shape is not None and not isinstance(value, shape):
         raise PipelineError(f"{path}: expected a {kind} {shape.__name__}, found "
                             f"{type(value).__name__}")
@@ -121,7 +118,7 @@ def pipeline_from_disk(nlp, path, *, exclude=(), checked=False):
     load is named in a PipelineError."""
     path = Path(path)
     if not path.is_dir():
-        raise FileNotFoundError(f"No pipeline directory at {path}")
+        raise PipelineNotFoundError(f"No pipeline directory at {path}")
     if not checked:
         check_pipeline_dir(path, {name: nlp._pipe_configs.get(name, {}).get("factory")
                                   for name in nlp.component_names}, exclude=exclude)
@@ -152,7 +149,7 @@ def _read(path, reader):
         raise
     except Exception as err:
         raise PipelineError(f"{path}: cannot be loaded ({type(err).__name__}: "
-                            f"{' '.join(str(err).split())[:200]})") from None
+                            f"{one_line(err, 200)})") from None
 
 
 def pipeline_to_bytes(nlp, *, exclude=()):

@@ -9,7 +9,7 @@ from murmurhash.mrmr cimport hash64
 
 import srsly
 
-from .errors import FormatError
+from .errors import FormatError, one_line
 from .symbols import SYMBOL_IDS, SYMBOL_NAMES
 
 STRINGS_BYTES_SOURCE = "<StringStore bytes>"
@@ -127,7 +127,7 @@ cdef class StringStore:
         try:
             strings = srsly.json_loads(bytes_data)
         except Exception as err:  # ujson's ValueError, UnicodeDecodeError, ...
-            raise FormatError(f"not StringStore bytes: {' '.join(str(err).split())}",
+            raise FormatError(f"not StringStore bytes: {one_line(err)}",
                               STRINGS_BYTES_SOURCE) from None
         check_strings(strings, STRINGS_BYTES_SOURCE)
         for string in strings:

@@ -22,7 +22,7 @@ from .typedefs cimport flags_t, hash_t
 from .lang import get_lang_class
 from .lang import lex_attrs as _lex_attrs
 from .lang.lex_attrs import LEX_ATTRS
-from .errors import FormatError
+from .errors import FormatError, one_line
 from .strings import check_strings
 from .symbols import SYMBOL_IDS, UNIVERSAL_POS
 
@@ -279,7 +279,7 @@ cdef class Vocab:
         try:
             msg = srsly.msgpack_loads(bytes_data)
         except Exception as err:  # msgpack's various errors
-            raise FormatError(f"not Vocab bytes: {' '.join(str(err).split())}",
+            raise FormatError(f"not Vocab bytes: {one_line(err)}",
                               VOCAB_BYTES_SOURCE) from None
         if not isinstance(msg, dict) or not isinstance(msg.get("strings"), list):
             raise FormatError("not Vocab bytes: expected a table with a list of strings",

@@ -408,7 +408,7 @@ def test_config_that_is_not_utf8_is_a_config_error(tmp_path):
 @pytest.mark.parametrize("old, new, match", [
     ("[components]\n",
      "[nlp.tokenizer]\n@tokenizerz = \"fastnlp.Tokenizer.v1\"\n\n[components]\n",
-     r"\[nlp\] key 'tokenizer': .*tokenizerz"),
+     r"\[nlp.tokenizer\] key '@tokenizerz': unknown registry @tokenizerz"),
     ("[nlp]\n", "[nlp]\ntokenizer = \"whitespace\"\n",
      r"\[nlp\] key 'tokenizer': expected a function block .*'whitespace'"),
 ])
@@ -461,3 +461,14 @@ def test_unknown_function_with_a_newline_is_one_line(tmp_path):
     with pytest.raises(ConfigError, match="no function") as info:
         fill_config(load_config(path), path=path)
     assert "\n" not in str(info.value)
+
+
+def test_a_config_error_from_a_resolved_function_is_not_wrapped_again():
+    @registry.misc("test_config.raises_config_error.v1")
+    def raises_config_error():
+        raise ConfigError("bad value", path="other.cfg", section="paths", key="x")
+
+    block = {"@misc": "test_config.raises_config_error.v1"}
+    with pytest.raises(ConfigError) as info:
+        fastnlp.blank("en", config={"nlp": {"after_creation": block}})
+    assert str(info.value) == "other.cfg [paths] key 'x': bad value"

@@ -7,6 +7,7 @@ from thinc.api import fix_random_seed
 import fastnlp
 from fastnlp.config import default_config
 from fastnlp.errors import ConfigError
+from fastnlp.factories import register_factory
 from fastnlp.pipeline.tok2vec import ListenerError
 from fastnlp.training import Example
 from fastnlp.vocab import Vocab
@@ -113,3 +114,45 @@ def test_listener_of_a_component_that_skips_empty_docs_still_sends_gradients():
     losses = nlp.update(examples, sgd=optimizer)
     assert losses["parser"] > 0
     assert losses["tok2vec"] > 0
+
+
+@pytest.mark.parametrize("config, match", [
+    ({"nlp": {"pipeline": "tagger"}},
+     r"^\[nlp\] key 'pipeline': must be a list of component names, got 'tagger'$"),
+    ({"nlp": {"pipeline": ["tagger", "tagger"]}, "components": {"tagger": {"factory": "tagger"}}},
+     r"^\[nlp\] key 'pipeline': names 'tagger' twice$"),
+    ({"nlp": {"pipeline": ["tagger"]}, "components": {"tagger": 5}},
+     r"^\[components.tagger\]: must be a section, not a value$"),
+    ({"nlp": {"pipeline": []}, "training": 5}, r"^\[training\]: must be a section, not a value$"),
+    ({"nlp": {"pipeline": ["tagger"]}, "components": {"tagger": {"source": "en_core_web_sm"}}},
+     r"^\[components.tagger\] key 'source': copying a component from another pipeline"),
+    ({"nlp": {"batch_sise": 5}}, r"^\[nlp\] key 'batch_sise': unknown setting \(did you mean"),
+])
+def test_from_config_checks_the_config_first(config, match):
+    with pytest.raises(ConfigError, match=match):
+        fastnlp.blank("en", config=config)
+
+
+def test_from_config_without_a_language_names_it():
+    with pytest.raises(ConfigError, match=r"^\[nlp\] key 'lang': no language code"):
+        fastnlp.Language.from_config({"nlp": {"pipeline": []}})
+
+
+def test_from_config_on_a_subclass_needs_no_registered_language():
+    class Custom(fastnlp.Language):
+        lang = "zz"
+
+    assert Custom.from_config({}).lang == "zz"
+
+
+def test_a_bug_in_a_component_is_not_reported_as_a_config_problem():
+    @register_factory("test_language_config.buggy")
+    def make_buggy(nlp, name):
+        return {}["missing"]
+
+    config = {"nlp": {"lang": "en", "pipeline": ["buggy"]},
+              "components": {"buggy": {"factory": "test_language_config.buggy"}}}
+    with pytest.raises(KeyError, match="missing") as info:
+        fastnlp.Language.from_config(config)
+    assert not isinstance(info.value, ConfigError)
+    assert any(entry.name == "make_buggy" for entry in info.traceback)

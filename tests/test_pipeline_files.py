@@ -3,9 +3,11 @@ a missing, truncated or garbled file is one line naming it, never a deep traceba
 import shutil
 
 import pytest
+from thinc.api import Config
 
 import fastnlp
-from fastnlp.errors import ConfigError, FastNLPError
+from fastnlp.errors import ConfigError, FastNLPError, PipelineNotFoundError
+from fastnlp.loading import get_package_path
 from fastnlp.pipeline_io import PipelineError
 from train_data import save_tiny_tagger
 
@@ -91,3 +93,33 @@ def test_meta_json_that_is_not_utf8_is_named(saved, tmp_path):
     with pytest.raises(PipelineError, match="not valid json") as info:
         fastnlp.load(path)
     assert str(info.value).startswith(str(path / "meta.json"))
+
+
+def test_a_name_that_is_no_installed_package_is_pipeline_not_found(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(PipelineNotFoundError, match="No installed pipeline package named "
+                                                     "'no_such_pipeline_pkg'"):
+        get_package_path("no_such_pipeline_pkg")
+
+
+def test_an_installed_module_that_is_no_pipeline_package_is_named(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(PipelineNotFoundError, match="'json' is an installed module but not "
+                                                     "a pipeline package"):
+        fastnlp.load("json")
+
+
+def test_from_disk_of_no_directory_is_pipeline_not_found(tmp_path):
+    with pytest.raises(PipelineNotFoundError, match="No pipeline directory at"):
+        fastnlp.blank("en").from_disk(tmp_path / "absent")
+
+
+def test_a_component_that_is_a_value_is_named_in_the_saved_config(saved, tmp_path):
+    path = _copy(saved, tmp_path)
+    config = path / "config.cfg"
+    cfg = Config().from_disk(config, interpolate=False)
+    cfg["components"]["tagger"] = 5
+    cfg.to_disk(config)
+    with pytest.raises(ConfigError) as info:
+        fastnlp.load(path)
+    assert str(info.value) == f"{config} [components.tagger]: must be a section, not a value"

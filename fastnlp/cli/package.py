@@ -25,7 +25,7 @@ import typer
 
 from ..about import __version__
 from ..config import load_config
-from ..errors import FastNLPError
+from ..errors import FastNLPError, one_line
 from ..pipeline_io import CONFIG_FILE, META_FILE, replace_dir
 from ..system import make_temp_dir
 from ._util import user_errors
@@ -226,10 +226,6 @@ def _toml(value):
     return json.dumps(str(value), ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
-def _one_line(value):
-    return " ".join(str(value).split())
-
-
 def make_pyproject(meta):
     """A setuptools pyproject.toml building the same package as `write_wheel`."""
     package_name = full_name(meta)
@@ -239,15 +235,15 @@ def make_pyproject(meta):
              f"description = {_toml(_summary(meta))}", 'readme = "README.md"',
              f"requires-python = {_toml(REQUIRES_PYTHON)}",
              f"dependencies = {_toml(meta['requirements'])}"]
-    author = {key: _one_line(meta[field]) for key, field in (("name", "author"),
+    author = {key: one_line(meta[field]) for key, field in (("name", "author"),
               ("email", "email")) if meta.get(field)}
     if author:
         lines.append("authors = [{" + ", ".join(f"{key} = {_toml(value)}"
                                                for key, value in author.items()) + "}]")
     if meta.get("license"):
-        lines.append(f"license = {{text = {_toml(_one_line(meta['license']))}}}")
+        lines.append(f"license = {{text = {_toml(one_line(meta['license']))}}}")
     if meta.get("url"):
-        lines += ["", "[project.urls]", f"Homepage = {_toml(_one_line(meta['url']))}"]
+        lines += ["", "[project.urls]", f"Homepage = {_toml(one_line(meta['url']))}"]
     lines += ["", "[tool.setuptools]", f"packages = {_toml([package_name])}", "",
               "[tool.setuptools.package-data]",
               f'{package_name} = ["meta.json", "{DATA_DIR}/**/*"]', ""]
@@ -255,7 +251,7 @@ def make_pyproject(meta):
 
 
 def _summary(meta):
-    return _one_line(meta.get("description") or
+    return one_line(meta.get("description") or
                      f"fastnlp pipeline {full_name(meta)} ({', '.join(meta.get('pipeline', []))})")
 
 
@@ -269,7 +265,7 @@ def make_readme(meta):
     rows = [("Name", package_name), ("Version", meta["version"]), ("Language", meta["lang"]),
             ("Pipeline", ", ".join(meta.get("pipeline", [])) or "(tokenizer only)"),
             ("Requires", ", ".join(meta["requirements"]))]
-    rows += [(title, _one_line(meta[key])) for title, key in
+    rows += [(title, one_line(meta[key])) for title, key in
              (("Author", "author"), ("Email", "email"), ("URL", "url"), ("License", "license"))
              if meta.get(key)]
     table = "\n".join(f"| {title} | {_cell(value)} |" for title, value in rows)
@@ -286,14 +282,14 @@ def core_metadata(meta, root):
     fields = [("Metadata-Version", "2.1"), ("Name", full_name(meta)),
               ("Version", meta["version"]), ("Summary", _summary(meta))]
     if meta.get("url"):
-        fields.append(("Project-URL", f"Homepage, {_one_line(meta['url'])}"))
-    author, email = (_one_line(meta.get(key) or "") for key in ("author", "email"))
+        fields.append(("Project-URL", f"Homepage, {one_line(meta['url'])}"))
+    author, email = (one_line(meta.get(key) or "") for key in ("author", "email"))
     if email:
         fields.append(("Author-email", f'"{author}" <{email}>' if author else email))
     elif author:
         fields.append(("Author", author))
     if meta.get("license"):
-        fields.append(("License", _one_line(meta["license"])))
+        fields.append(("License", one_line(meta["license"])))
     fields.append(("Requires-Python", REQUIRES_PYTHON))
     fields += [("Requires-Dist", req) for req in meta["requirements"]]
     fields.append(("Description-Content-Type", "text/markdown"))

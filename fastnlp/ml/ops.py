@@ -41,13 +41,14 @@ class NumpyBlasOps(NumpyOps):
 _CPU_OPS = {"numpy": NumpyBlasOps(), "blis": NumpyOps()}
 
 
-def resolve_cpu_gemm(configured):
-    """The CPU GEMM backend to use: FASTNLP_GEMM if set, else `configured`."""
+def resolve_cpu_gemm(configured, path=None):
+    """The CPU GEMM backend to use: FASTNLP_GEMM if set, else `configured` (the [system]
+    cpu_gemm of the config file `path`, which an error names)."""
     override = os.environ.get(CPU_GEMM_ENV)
     if override:
         value, where = override.lower(), {"key": CPU_GEMM_ENV}
     else:
-        value, where = configured, {"section": "system", "key": "cpu_gemm"}
+        value, where = configured, {"path": path, "section": "system", "key": "cpu_gemm"}
     if value not in CPU_GEMM_BACKENDS:
         raise ConfigError(f"unknown CPU GEMM backend {value!r}; choose one of "
                           f"{', '.join(CPU_GEMM_BACKENDS)}", **where)

@@ -1,7 +1,7 @@
 """Tok2Vec: one shared token-to-vector model whose output several components listen to."""
 from thinc.api import Config, Model, set_dropout_rate
 
-from ..errors import FastNLPError
+from ..errors import ListenerError  # noqa: F401  (importable from here, as before)
 from ..factories import register_factory
 from ..registry import register
 from .trainable import TrainablePipe
@@ -36,10 +36,6 @@ def build_tok2vec_listener(width: int, upstream: str = "*"):
     """
     return Model(LISTENER_NAME, _listener_forward, dims={"nO": width, "nI": None},
                  attrs={"upstream_name": upstream, "batch": None})
-
-
-class ListenerError(FastNLPError, ValueError):
-    """A listener in training could not get its upstream component's vectors."""
 
 
 def _listener_forward(model, docs, is_train):

@@ -26,7 +26,7 @@ import srsly
 from .. import attrs as attr_ids
 from msgpack.exceptions import UnpackException
 
-from ..errors import DocBinError, FormatError, Messages
+from ..errors import DocBinError, FormatError, Messages, one_line
 from .doc import Doc
 from .doc_io import span_groups_from_bytes, span_groups_to_bytes
 from .docbin_kernels import doc_from_orths
@@ -114,7 +114,7 @@ class DocBin:
                     UnpackException) as err:
                 # Fields that from_bytes let through but no Doc can hold (unknown string
                 # ids, unsettable attrs, garbled span groups or user data).
-                what = " ".join(str(getattr(err, "message", err)).split())
+                what = one_line(getattr(err, "message", err))
                 raise DocBinError(Messages.docbin_shape.format(what=f"document {i}: {what}"),
                                   getattr(self, "_source", None)) from None
             yield doc

@@ -90,3 +90,16 @@ def test_dropout_mask_is_thincs():
         thincs = NumpyOps().get_dropout_mask(shape, drop)
         assert ours.dtype == thincs.dtype == numpy.float32
         numpy.testing.assert_array_equal(ours, thincs)
+
+
+def test_unknown_backend_in_a_saved_pipeline_names_its_config_file(monkeypatch, tmp_path):
+    # Found by the fuzz suite: the ConfigError named the setting but not the file.
+    monkeypatch.delenv(CPU_GEMM_ENV, raising=False)
+    nlp = fastnlp.blank("en")
+    nlp.to_disk(tmp_path / "p")
+    cfg = tmp_path / "p" / "config.cfg"
+    text = cfg.read_text(encoding="utf8").replace('cpu_gemm = "numpy"', 'cpu_gemm = "mkl"')
+    assert "mkl" in text
+    cfg.write_text(text, encoding="utf8")
+    with pytest.raises(ConfigError, match=rf"{cfg}.*\[system\] key 'cpu_gemm'.*'mkl'"):
+        fastnlp.load(tmp_path / "p")

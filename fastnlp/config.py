@@ -106,7 +106,26 @@ def _declare_seed_pipeline(text):
     return text
 
 
+REFERENCE = re.compile(r"\$\{([^}]*)\}")
+
+
+def _check_self_references(node, path, trail):
+    """A `${section}` reference to a section that holds the reference would make the
+    config contain itself (confection would build an endless structure)."""
+    for key, value in node.items():
+        if isinstance(value, dict):
+            _check_self_references(value, path, trail + [str(key)])
+        elif isinstance(value, str):
+            for target in REFERENCE.findall(value):
+                parts = target.strip().split(".")
+                if parts == trail[:len(parts)]:
+                    raise ConfigError(f"${{{target}}} refers to a section that holds this "
+                                      "key, so the config would contain itself", path=path,
+                                      section=".".join(trail) or None, key=str(key))
+
+
 def interpolate_config(config, *, path=None):
+    _check_self_references(config, path, [])
     try:
         return Config(config).interpolate()
     except Exception as err:
@@ -397,11 +416,14 @@ def _locate(tree, tail):
     parts that match nothing (wrappers such as "component") are dropped."""
     for start in range(len(tail)):
         part = tail[start:]
-        stack = [([], tree)]
+        stack, seen = [([], tree)], set()
         while stack:
             trail, node = stack.pop(0)
             if trail[-len(part):] == part:
                 return trail
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
             stack.extend((trail + [str(k)], v) for k, v in node.items() if isinstance(v, dict))
     # Only a wrapper: the location is the block the tree was built around.
     trail, node = [], tree

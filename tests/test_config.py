@@ -338,7 +338,7 @@ BAD_CONFIGS = [
     ("nO = null", "nO = null\nnormalise = false", "components.tagger.model", "normalise",
      "unexpected"),
     ('factory = "tagger"', 'factory = "tager"', "components.tagger", "factory",
-     "available: ner, parser, tagger, tok2vec"),
+     "available: attribute_ruler, entity_ruler, ner, parser"),
     ('[components.tagger]\nfactory = "tagger"', '[components.tagr]\nfactory = "tagger"',
      "components.tagger.model", None, "not defined"),
     ('pipeline = ["tok2vec", "tagger"]', 'pipeline = ["tok2vec", "tagger", "ner"]', "nlp",
@@ -351,6 +351,10 @@ BAD_CONFIGS = [
      "annotating_components", "no component 'tok2vecc'"),
     ("max_steps = 8", 'max_steps = 8\nfrozen_components = ["ner"]', "training",
      "frozen_components", "no component 'ner'"),
+    # Found by the fuzz suite: a reference to a section holding it made confection build
+    # an endless structure, and formatting its error hung.
+    ("depth = 1", "depth = ${components}", "components.tok2vec.model.encode", "depth",
+     "would contain itself"),
 ]
 
 

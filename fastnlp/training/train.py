@@ -3,10 +3,10 @@ import importlib.util
 import sys
 from pathlib import Path
 
-from thinc.api import Config, NumpyOps, get_current_ops
+from thinc.api import NumpyOps, get_current_ops
 
 from .. import gpu
-from ..config import load_config, resolve_training
+from ..config import interpolate_config, load_config, resolve_training
 from ..errors import ConfigError
 from ..loading import build_nlp, fill_config
 from ..pipeline_io import pipeline_from_disk
@@ -51,7 +51,7 @@ def prepare(config_path, overrides=None, *, use_gpu=-1):
     """Load, fill and validate a config; return (filled config, nlp, training, corpora)."""
     config = load_config(config_path, overrides or {})
     filled = fill_config(config, path=config_path)
-    interpolated = Config(filled).interpolate()
+    interpolated = interpolate_config(filled, path=config_path)
     for setting in ("train", "dev"):
         reader = interpolated["corpora"].get(setting, {})
         if "path" in reader:

@@ -298,9 +298,14 @@ def _check_training_components(config, path):
 
 
 def _check_references(node, path, trail):
-    """Every `@registry = "name"` must name a registered function."""
+    """Every `@registry = "name"` must name a registered function, one per section."""
     if not isinstance(node, dict):
         return
+    functions = [key for key in node if str(key).startswith("@")]
+    if len(functions) > 1:
+        raise ConfigError(f"a section names one registered function, this one has "
+                          f"{', '.join(functions)}", path=path,
+                          section=".".join(trail) or None, key=functions[1])
     for key, value in node.items():
         if key.startswith("@"):
             reg_name = key[1:]

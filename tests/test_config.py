@@ -355,6 +355,8 @@ BAD_CONFIGS = [
     # an endless structure, and formatting its error hung.
     ("depth = 1", "depth = ${components}", "components.tok2vec.model.encode", "depth",
      "would contain itself"),
+    ("progress_bar = false", 'progress_bar = false\n@batchers = "fastnlp.batch_by_words.v1"',
+     "training.logger", "@batchers", "one registered function"),
 ]
 
 

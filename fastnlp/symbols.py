@@ -42,3 +42,8 @@ SYMBOL_NAMES = (
 SYMBOL_IDS = {name: i for i, name in enumerate(SYMBOL_NAMES)}
 N_SYMBOLS = len(SYMBOL_NAMES)
 EMPTY_MORPH = SYMBOL_IDS["_"]
+
+# spaCy's names for the table: `from spacy.symbols import ORTH, nsubj` and IDS / NAMES.
+IDS = dict(SYMBOL_IDS)
+NAMES = list(SYMBOL_NAMES)
+globals().update({name: i for name, i in SYMBOL_IDS.items() if name.isidentifier()})

@@ -29,6 +29,17 @@ def test_symbols_map_to_their_index():
     assert "ORG" in store
 
 
+def test_symbols_module_has_spacys_names():
+    spacy_symbols = pytest.importorskip("spacy.symbols")
+    import fastnlp.symbols as symbols
+    assert symbols.IDS == spacy_symbols.IDS and symbols.NAMES == list(spacy_symbols.NAMES)
+    assert (symbols.ORTH, symbols.nsubj, symbols.PERSON) == (65, 429, 380)
+    for name in dir(spacy_symbols):
+        if name.isidentifier() and not name.startswith("_") \
+                and isinstance(getattr(spacy_symbols, name), int):
+            assert getattr(symbols, name) == getattr(spacy_symbols, name), name
+
+
 def test_known_murmurhash_value():
     # MurmurHash64A, seed 1, over UTF-8 (the value spaCy stores for "From").
     assert hash_string("From") == 12347345673626210333

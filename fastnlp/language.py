@@ -1,6 +1,7 @@
 """Language: a tokenizer plus a pipeline of components over one Vocab."""
 import collections
 import contextlib
+import sys
 import time
 
 from thinc.api import Config
@@ -10,6 +11,7 @@ from .errors import ConfigError
 # FACTORIES, FactoryMeta and Vectors are importable from here, where they used to live.
 from .factories import FACTORIES, FactoryMeta, get_factory_meta, register_factory  # noqa: F401
 from .lang import get_lang_class
+from .pipe_analysis import DEFAULT_KEYS, analyze_pipes, validate_attrs
 from .ml.ops import resolve_cpu_gemm, set_cpu_gemm
 from .pipeline.multiprocess import pipe_in_processes
 from .pipeline.threaded import pipe_in_threads, resolve_n_threads
@@ -56,10 +58,63 @@ class Language:
             return Tokenizer(vocab)
 
     @classmethod
-    def factory(cls, name, *, default_config=None, default_score_weights=None):
-        """Decorator registering a component factory `func(nlp, name, **config)`."""
-        return register_factory(name, default_config=default_config,
-                                default_score_weights=default_score_weights)
+    def factory(cls, name, *, default_config=None, assigns=(), requires=(), retokenizes=False,
+                default_score_weights=None, func=None):
+        """Register a component factory `func(nlp, name, **config)` under `name`, for
+        add_pipe and configs; a decorator unless `func` is given."""
+        if not isinstance(name, str):
+            raise ValueError("Language.factory needs the factory's name as its first "
+                             "argument: @Language.factory(\"my_component\")")
+
+        def register(factory_func):
+            register_factory(name, default_config=default_config,
+                             default_score_weights=default_score_weights,
+                             assigns=validate_attrs(assigns, name),
+                             requires=validate_attrs(requires, name),
+                             retokenizes=retokenizes)(factory_func)
+            return factory_func
+        return register(func) if func is not None else register
+
+    @classmethod
+    def component(cls, name=None, *, assigns=(), requires=(), retokenizes=False, func=None):
+        """Register a stateless component, a function Doc -> Doc, under `name` (default:
+        the function's name); a decorator unless `func` is given."""
+        if name is not None and not isinstance(name, str):
+            raise ValueError("Language.component takes the component's name as its first "
+                             "argument: @Language.component(\"my_component\")")
+
+        def register(component_func):
+            if not callable(component_func):
+                raise ValueError(f"Language.component {name!r}: {component_func!r} is not "
+                                 "a function taking and returning a Doc")
+            component_name = name or getattr(component_func, "__name__", None)
+            if not component_name:
+                raise ValueError("Language.component: give the component a name")
+
+            def make_component(nlp, name):
+                return component_func
+            make_component.__name__ = f"make_{component_name}"
+            cls.factory(component_name, assigns=assigns, requires=requires,
+                        retokenizes=retokenizes, func=make_component)
+            return component_func
+        return register(func) if func is not None else register
+
+    @classmethod
+    def has_factory(cls, name):
+        return name in FACTORIES
+
+    @classmethod
+    def get_factory_meta(cls, name):
+        return get_factory_meta(name)
+
+    @property
+    def factory_names(self):
+        return sorted(FACTORIES)
+
+    @property
+    def factories(self):
+        """Every registered factory function, by name."""
+        return {name: meta.func for name, meta in FACTORIES.items()}
 
     def __init__(self, vocab=None, *, tokenizer=None, meta=None, batch_size=None,
                  create_tokenizer=None, create_vectors=None):
@@ -83,6 +138,9 @@ class Language:
         self._nlp_function_configs = {}
         self._optimizer = None
         self.training_config = {}
+        # spaCy refuses texts over 1,000,000 characters by default (its parser's memory);
+        # ours has no such limit, so the check is off until max_length is set.
+        self.max_length = sys.maxsize
 
     @property
     def training_config(self):
@@ -193,6 +251,57 @@ class Language:
             return names.index(anchor) + offset
         return len(names)
 
+    @property
+    def pipe_factories(self):
+        """Each component's factory name, by component name."""
+        return {name: self._pipe_configs[name]["factory"] for name in self.component_names
+                if name in self._pipe_configs}
+
+    @property
+    def pipe_labels(self):
+        """The labels of each component that has any."""
+        return {name: list(component.labels) for name, component in self._components
+                if getattr(component, "labels", None)}
+
+    def get_pipe_meta(self, name):
+        """The FactoryMeta of the factory that made component `name`."""
+        if name not in self.pipe_factories:
+            self.get_pipe(name)  # the KeyError naming the components
+        return get_factory_meta(self.pipe_factories[name])
+
+    def analyze_pipes(self, *, keys=DEFAULT_KEYS, pretty=False):
+        """What the enabled components assign, require and score, and each requirement
+        no earlier component assigns (static: reads their declarations)."""
+        metas = {name: self.get_pipe_meta(name) for name in self.pipe_names
+                 if name in self._pipe_configs}
+        return analyze_pipes(metas, keys=keys, pretty=pretty)
+
+    def rename_pipe(self, old_name, new_name):
+        """Give component `old_name` the name `new_name`, keeping its place and config."""
+        self.get_pipe(old_name)
+        if self.has_pipe(new_name):
+            raise ValueError(f"rename_pipe: the pipeline already has a component named "
+                             f"{new_name!r}")
+        self._components = [(new_name if n == old_name else n, c) for n, c in self._components]
+        if old_name in self._pipe_configs:
+            self._pipe_configs[new_name] = self._pipe_configs.pop(old_name)
+        if old_name in self._disabled:
+            self._disabled = (self._disabled - {old_name}) | {new_name}
+
+    def replace_pipe(self, name, factory_name, *, config=None, validate=True):
+        """Put a new component from `factory_name` in the place of component `name`;
+        returns the new component."""
+        if not isinstance(factory_name, str):
+            raise ValueError(f"replace_pipe takes a factory's name, as add_pipe does, not "
+                             f"{type(factory_name).__name__}; register the component with "
+                             "@Language.component or @Language.factory")
+        self.get_pipe(name)
+        index = self.component_names.index(name)
+        # create_pipe records the new config only once the component is built.
+        component = self.create_pipe(factory_name, name, config=config, validate=validate)
+        self._components[index] = (name, component)
+        return component
+
     def remove_pipe(self, name):
         component = self.get_pipe(name)
         self._components = [(n, c) for n, c in self._components if n != name]
@@ -208,9 +317,9 @@ class Language:
         self.get_pipe(name)
         self._disabled.discard(name)
 
-    @contextlib.contextmanager
     def select_pipes(self, *, disable=None, enable=None):
-        """Context manager: run with only some components enabled."""
+        """Disable components (`disable`, or all but `enable`) until the returned
+        DisabledPipes is restored: at the end of a `with` block, or by its .restore()."""
         if disable is None and enable is None:
             raise ValueError("select_pipes: give disable= or enable=")
         if isinstance(disable, str):
@@ -222,16 +331,18 @@ class Language:
             to_disable |= {n for n in self.component_names if n not in enable}
         for name in to_disable:
             self.get_pipe(name)
-        before = set(self._disabled)
-        self._disabled |= to_disable
-        try:
-            yield self
-        finally:
-            self._disabled = before
+        newly = [name for name in self.component_names
+                 if name in to_disable and name not in self._disabled]
+        for name in newly:
+            self.disable_pipe(name)
+        return DisabledPipes(self, newly)
 
     # Running --------------------------------------------------------------------
 
     def make_doc(self, text):
+        if len(text) > self.max_length:
+            raise ValueError(f"the text has {len(text):,} characters, more than nlp.max_length "
+                             f"({self.max_length:,}); raise nlp.max_length to annotate it")
         return self.tokenizer(text)
 
     def _ensure_doc(self, text_or_doc):
@@ -462,6 +573,27 @@ class Language:
 
     def from_bytes(self, data, *, exclude=()):
         return pipeline_from_bytes(self, data, exclude=exclude)
+
+
+class DisabledPipes(list):
+    """The names select_pipes disabled; `restore()` (or leaving the `with` block) enables
+    them again."""
+
+    def __init__(self, nlp, names):
+        super().__init__(names)
+        self.nlp = nlp
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.restore()
+
+    def restore(self):
+        for name in self:
+            if self.nlp.has_pipe(name):
+                self.nlp.enable_pipe(name)
+        self.clear()
 
 
 def _without(cfg, key):

@@ -20,7 +20,7 @@ LAYERS = [
               r"iob_utils|corpus|batchers|augment|loggers)", r"training\.converters(\..*)?"]),
     ("models", [r"ml(\..*)?", r"pipeline\.transition(\..*)?", r"matcher(\..*)?"]),
     ("components", [r"pipeline(\.\w+)?", r"pipeline_io"]),
-    ("language", [r"config", r"language", r"lang\.\w+"]),
+    ("language", [r"config", r"language", r"lang\.\w+", r"pipe_analysis"]),
     ("loading", [r"loading", r"registrations", r"util"]),
     ("training", [r"training\.(loop|train|checkpoint|ray_train)"]),
     ("cli", [r"cli(\..*)?", r"__main__"]),

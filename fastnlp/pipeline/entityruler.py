@@ -40,6 +40,7 @@ registry.scorers.register("spacy.entity_ruler_scorer.v1", func=make_ner_scorer)
                     "scorer": {"@scorers": "fastnlp.entity_ruler_scorer.v1"}},
     default_score_weights={"ents_f": 1.0, "ents_p": 0.0, "ents_r": 0.0, "ents_per_type": None},
     files={"cfg": "json"},
+    assigns=["doc.ents", "token.ent_type", "token.ent_iob"],
 )
 def make_entity_ruler(nlp, name, phrase_matcher_attr, validate, overwrite_ents, ent_id_sep,
                       matcher_fuzzy_compare, scorer):

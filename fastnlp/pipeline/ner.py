@@ -38,6 +38,7 @@ registry.scorers.register("spacy.ner_scorer.v1", func=make_ner_scorer)
                     "scorer": {"@scorers": "fastnlp.ner_scorer.v1"}},
     default_score_weights={"ents_f": 1.0, "ents_p": 0.0, "ents_r": 0.0, "ents_per_type": None},
     files=TransitionParser.FILES,
+    assigns=["doc.ents", "token.ent_iob", "token.ent_type"],
 )
 def make_ner(nlp, name, model, moves, update_with_oracle_cut_size: int, incorrect_spans_key,
              scorer):

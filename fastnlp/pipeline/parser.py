@@ -39,6 +39,7 @@ registry.scorers.register("spacy.parser_scorer.v1", func=make_parser_scorer)
     default_score_weights={"dep_uas": 0.5, "dep_las": 0.5, "dep_las_per_type": None,
                            "sents_p": None, "sents_r": None, "sents_f": 0.0},
     files=TransitionParser.FILES,
+    assigns=["token.dep", "token.head", "token.is_sent_start", "doc.sents"],
 )
 def make_parser(nlp, name, model, moves, update_with_oracle_cut_size: int,
                 learn_tokens: bool, min_action_freq: int, scorer):

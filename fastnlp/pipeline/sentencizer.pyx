@@ -35,7 +35,8 @@ registry.scorers.register("spacy.senter_scorer.v1", func=make_senter_scorer)
 @register_factory("sentencizer",
                   default_config={"punct_chars": None, "overwrite": False,
                                   "scorer": {"@scorers": "fastnlp.senter_scorer.v1"}},
-                  default_score_weights={"sents_f": 1.0, "sents_p": 0.0, "sents_r": 0.0})
+                  default_score_weights={"sents_f": 1.0, "sents_p": 0.0, "sents_r": 0.0},
+                  assigns=["token.is_sent_start", "doc.sents"])
 def make_sentencizer(nlp, name, punct_chars, overwrite, scorer):
     return Sentencizer(name, punct_chars=punct_chars, overwrite=overwrite, scorer=scorer)
 

@@ -50,6 +50,7 @@ registry.scorers.register("spacy.tagger_scorer.v1", func=make_tagger_scorer)
                     "label_smoothing": 0.0},
     default_score_weights={"tag_acc": 1.0, "pos_acc": 0.0},
     files=TrainablePipe.FILES,
+    assigns=["token.tag"],
 )
 def make_tagger(nlp, name, model, overwrite: bool, scorer, neg_prefix: str,
                 label_smoothing: float):

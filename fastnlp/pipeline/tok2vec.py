@@ -22,7 +22,7 @@ subword_features = true
 
 
 @register_factory("tok2vec", default_config={"model": DEFAULT_TOK2VEC_MODEL},
-                  files=TrainablePipe.FILES)
+                  files=TrainablePipe.FILES, assigns=["doc.tensor"])
 def make_tok2vec(nlp, name, model):
     return Tok2Vec(nlp.vocab, model, name)
 

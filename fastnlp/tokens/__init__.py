@@ -2,6 +2,7 @@ from .doc import Doc
 from .docbin import DocBin
 from .morph import MorphAnalysis
 from .span import Span
+from .span_group import SpanGroup
 from .token import Token
 
-__all__ = ["Doc", "DocBin", "MorphAnalysis", "Token", "Span"]
+__all__ = ["Doc", "DocBin", "MorphAnalysis", "Token", "Span", "SpanGroup"]

@@ -24,7 +24,8 @@ cdef class Doc:
     cdef public dict user_data
     cdef public dict cats
     cdef public bint has_unknown_spaces
-    cdef public object spans             # span groups: name -> list of Span
+    cdef public object spans             # SpanGroups: name -> SpanGroup
+    cdef object __weakref__              # span groups refer to their Doc weakly
     cdef public object tensor            # tok2vec output (n_tokens x width), or None
 
     cdef int push_back(self, const LexemeC* lex, bint has_space) except -1

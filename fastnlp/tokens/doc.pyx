@@ -25,6 +25,7 @@ from .errors import E
 from .underscore import Underscore, remove_extension, set_extension
 from .morph import MorphAnalysis, normalize_feats
 from .span import Span
+from .span_group import SpanGroups
 
 np.import_array()
 
@@ -131,7 +132,7 @@ cdef class Doc:
         self._realloc(max(8, len(words) if words is not None else 0))
         self.user_data = {} if user_data is None else user_data
         self.cats = {}
-        self.spans = {}
+        self.spans = SpanGroups(self)
         self.tensor = None
         self.has_unknown_spaces = False
         if words is None:
@@ -411,9 +412,7 @@ cdef class Doc:
         out.user_data = dict(self.user_data)
         out.cats = dict(self.cats)
         out.tensor = self.tensor
-        out.spans = {name: [Span(out, span.start, span.end, label=span.label,
-                                 kb_id=span.kb_id, span_id=span.id) for span in group]
-                     for name, group in self.spans.items()}
+        out.spans = self.spans.copy(out)
         out.has_unknown_spaces = self.has_unknown_spaces
         return out
 

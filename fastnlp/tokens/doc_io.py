@@ -139,18 +139,44 @@ def span_groups_to_bytes(doc, strings: set) -> bytes:
     store = doc.vocab.strings
     msg = {}
     for name, group in groups.items():
-        spans = []
         for span in group:
             strings.add(store[span.label])
             for key in (span.kb_id, span.id):
                 if key in store:
                     strings.add(store[key])
-            spans.append(SPAN_STRUCT.pack(span.id, span.kb_id, span.label, span.start,
-                                          span.end, span.start_char, span.end_char))
-        attrs_dict = dict(getattr(group, "attrs", {}) or {})
-        blob = srsly.msgpack_dumps({"name": name, "attrs": attrs_dict, "spans": spans})
+        blob = span_group_to_bytes(name, getattr(group, "attrs", None) or {}, group)
         msg.setdefault(blob, []).append(name)
     return srsly.msgpack_dumps(msg)
+
+
+def span_group_to_bytes(name, attrs, spans) -> bytes:
+    """One span group as spaCy writes it: msgpack {"name", "attrs", "spans"}."""
+    return srsly.msgpack_dumps({"name": name, "attrs": dict(attrs), "spans": [
+        SPAN_STRUCT.pack(span.id, span.kb_id, span.label, span.start, span.end,
+                         span.start_char, span.end_char) for span in spans]})
+
+
+def span_group_from_bytes(doc, blob):
+    """(name, attrs, spans of `doc`) from one span group's bytes; DocBytesError if they
+    are not a span group that fits the doc."""
+    group = _load_table(blob) if isinstance(blob, bytes) else None
+    if not isinstance(group, dict) or not isinstance(group.get("spans"), list):
+        raise DocBytesError("a span group is not a table with a list of spans")
+    attrs = group.get("attrs") or {}
+    if not isinstance(attrs, dict):
+        raise DocBytesError("the attrs of a span group are not a table")
+    spans = []
+    for packed in group["spans"]:
+        if not isinstance(packed, bytes) or len(packed) != SPAN_STRUCT.size:
+            raise DocBytesError("a span of a span group is not a packed span")
+        span_id, kb_id, label, start, end, _sc, _ec = SPAN_STRUCT.unpack(packed)
+        if not 0 <= start <= end <= len(doc):
+            raise DocBytesError(f"span [{start}, {end}) is outside the doc's "
+                                f"{len(doc)} tokens")
+        span = doc[start:end]
+        span.label, span.kb_id, span.id = label, kb_id, span_id
+        spans.append(span)
+    return group.get("name", ""), attrs, spans
 
 
 def span_groups_from_bytes(doc, data: bytes) -> None:
@@ -164,23 +190,11 @@ def span_groups_from_bytes(doc, data: bytes) -> None:
         items = [(blob, None) for blob in msg]
     else:
         raise DocBytesError("span groups are neither a table nor a list")
-    for blob, names in items:
-        group = _load_table(blob) if isinstance(blob, bytes) else None
-        if not isinstance(group, dict) or not isinstance(group.get("spans"), list):
-            raise DocBytesError("a span group is not a table with a list of spans")
-        spans = []
-        for packed in group["spans"]:
-            if not isinstance(packed, bytes) or len(packed) != SPAN_STRUCT.size:
-                raise DocBytesError("a span of a span group is not a packed span")
-            span_id, kb_id, label, start, end, _sc, _ec = SPAN_STRUCT.unpack(packed)
-            if not 0 <= start <= end <= len(doc):
-                raise DocBytesError(f"span [{start}, {end}) is outside the doc's "
-                                    f"{len(doc)} tokens")
-            span = doc[start:end]
-            span.label, span.kb_id, span.id = label, kb_id, span_id
-            spans.append(span)
-        for name in (names or [group.get("name")]):
+    read = [(span_group_from_bytes(doc, blob), names) for blob, names in items]
+    for (group_name, attrs, spans), names in read:
+        for name in (names or [group_name]):
             doc.spans[name] = list(spans)
+            doc.spans[name].attrs = dict(attrs)
 
 
 def _load_table(data, **kwargs):

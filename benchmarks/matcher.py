@@ -8,7 +8,8 @@ Doc; the PhraseMatcher rows match `--phrases` distinct 1- to 3-word n-grams of E
 (spread over 10 keys) on LOWER and on ORTH. The matches of the two libraries must be
 identical (same tuples, same order) or the script exits with an error. The entity_ruler
 row adds `--ruler-patterns` patterns made from EWT train's gold entities (phrases, and
-token patterns with ids) and times clearing doc.ents and running the ruler. Speed is
+token patterns with ids) and times clearing doc.ents and running the ruler; the
+span_ruler row runs the same patterns into doc.spans["ruler"], overlaps kept. Speed is
 words/sec, best of `--repeats` passes.
 """
 import argparse
@@ -151,6 +152,16 @@ class EntsOf:
         return [(e.label, e.start, e.end) for e in self.ruler(doc).ents]
 
 
+class SpansOf:
+    """A span ruler called as a matcher: its span group as (label, start, end)."""
+
+    def __init__(self, ruler):
+        self.ruler = ruler
+
+    def __call__(self, doc):
+        return [(s.label, s.start, s.end) for s in self.ruler(doc).spans[self.ruler.key]]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
@@ -189,6 +200,10 @@ def main():
     sruler.add_patterns(ruler_patterns)
     fruler.add_patterns(ruler_patterns)
     rows.append((f"entity_ruler {len(ruler_patterns)}", EntsOf(sruler), EntsOf(fruler)))
+    sspans, fspans = snlp.add_pipe("span_ruler"), fnlp.add_pipe("span_ruler")
+    sspans.add_patterns(ruler_patterns)
+    fspans.add_patterns(ruler_patterns)
+    rows.append((f"span_ruler {len(ruler_patterns)}", SpansOf(sspans), SpansOf(fspans)))
     print(f"{len(fdocs)} docs, {n_words} words; best of {args.repeats}")
     print(f"{'patterns':<22}{'matches':>9}{'spaCy wps':>14}{'fastnlp wps':>14}{'ratio':>8}")
     for name, sm, fm in rows:

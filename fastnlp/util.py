@@ -1,6 +1,5 @@
 """The helpers a spaCy user imports from `spacy.util`: configs, building and loading
 pipelines, batching, schedules, span filtering and seeding."""
-import itertools
 from pathlib import Path
 from typing import Iterable, List, Tuple
 
@@ -11,10 +10,12 @@ from .lang import get_lang_class
 from .language import Language
 from .loading import load as load_model
 from .registry import registry
+from .tokens.span_filters import filter_chain_spans, filter_spans
 from .training.batchers import minibatch
 
-__all__ = ["compounding", "ensure_path", "filter_spans", "fix_random_seed", "get_lang_class",
-           "get_words_and_spaces", "load_config", "load_config_from_str", "load_model",
+__all__ = ["compounding", "ensure_path", "filter_chain_spans", "filter_spans",
+           "fix_random_seed", "get_lang_class", "get_words_and_spaces", "load_config",
+           "load_config_from_str", "load_model",
            "load_model_from_config", "minibatch", "registry"]
 
 
@@ -37,19 +38,6 @@ def load_model_from_config(config, *, meta=None, vocab=None, disable=(), enable=
             if name not in enable:
                 nlp.disable_pipe(name)
     return nlp
-
-
-def filter_spans(spans) -> List:
-    """The spans without duplicates or overlaps, sorted by start: where spans overlap the
-    longest wins, and of equally long ones the first."""
-    ordered = sorted(spans, key=lambda span: (span.end - span.start, -span.start),
-                     reverse=True)
-    kept, taken = [], set()
-    for span in ordered:
-        if span.start not in taken and span.end - 1 not in taken:
-            kept.append(span)
-            taken.update(range(span.start, span.end))
-    return sorted(kept, key=lambda span: span.start)
 
 
 def compounding(start: float, stop: float, compound: float):

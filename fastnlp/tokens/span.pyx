@@ -66,13 +66,33 @@ cdef class Span:
     def __str__(self):
         return self.text
 
-    def __eq__(self, other):
-        return isinstance(other, Span) and (<Span>other).doc is self.doc \
-            and (<Span>other).start == self.start and (<Span>other).end == self.end \
-            and (<Span>other).label == self.label
+    def _order_key(self):
+        return (self.start, self.end, self.label, self.kb_id, self.id)
+
+    def __richcmp__(self, other, int op):
+        """Spans of one Doc compare by (start, end, label, kb_id, id), as spaCy's do by
+        their characters; equal spans are also of the same Doc."""
+        if not isinstance(other, Span):
+            if op == 2:
+                return False
+            if op == 3:
+                return True
+            return NotImplemented
+        mine, theirs = self._order_key(), (<Span>other)._order_key()
+        if op == 2:
+            return mine == theirs and (<Span>other).doc is self.doc
+        if op == 3:
+            return mine != theirs or (<Span>other).doc is not self.doc
+        if op == 0:
+            return mine < theirs
+        if op == 1:
+            return mine <= theirs
+        if op == 4:
+            return mine > theirs
+        return mine >= theirs
 
     def __hash__(self):
-        return hash((id(self.doc), self.start, self.end, self.label))
+        return hash((id(self.doc), self.start, self.end, self.label, self.kb_id, self.id))
 
     @property
     def start_char(self):

@@ -20,7 +20,8 @@ import fastnlp.attrs as attrs_module
 from ..lang import get_syntax_iterator
 from .entity_tags import MISSING_TAGS
 from ..symbols import EMPTY_MORPH, SYMBOL_IDS, UNIVERSAL_POS
-from .doc_io import doc_from_bytes, doc_to_bytes, doc_to_json
+from .doc_io import doc_from_bytes, doc_to_bytes
+from .doc_json import doc_to_json, json_to_doc_args, set_json_annotations
 from .errors import E
 from .underscore import Underscore, remove_extension, set_extension
 from .morph import MorphAnalysis, normalize_feats
@@ -549,7 +550,7 @@ cdef class Doc:
             return None
         if isinstance(label, str):
             label = self.vocab.strings.add(label)
-        return Span(self, start, end, label=label)
+        return Span(self, start, end, label=label, kb_id=kb_id, span_id=span_id)
 
     # Serialization ----------------------------------------------------------
 
@@ -565,8 +566,26 @@ cdef class Doc:
     def from_disk(self, path):
         return self.from_bytes(Path(path).read_bytes())
 
-    def to_json(self):
-        return doc_to_json(self)
+    def to_json(self, underscore=None):
+        """spaCy's Doc JSON; `underscore` names the extensions to include."""
+        return doc_to_json(self, underscore)
+
+    def from_json(self, doc_json, *, validate=False):
+        """Fill this (empty) Doc from Doc JSON as to_json writes it; a ValueError naming
+        the field at fault leaves it unchanged. (The JSON is always checked, so
+        `validate` changes nothing.)"""
+        cdef Doc built = Doc(self.vocab, **json_to_doc_args(doc_json))
+        set_json_annotations(built, doc_json)
+        self._realloc(built.length)
+        cdef int i
+        for i in range(built.length):
+            self.c[i] = built.c[i]
+        self.length = built.length
+        self.cats = built.cats
+        for key, value in built.user_data.items():
+            self.user_data[key] = value
+        self.spans = built.spans.copy(self)
+        return self
 
 
 def _unpickle_doc(vocab, bytes_data):

@@ -1,4 +1,4 @@
-"""Serialization of single Docs: bytes, JSON, span groups, and copying a Span into a new Doc.
+"""Serialization of single Docs: bytes, span groups, and copying a Span into a new Doc.
 
 `Doc.to_bytes` writes spaCy 3's layout, so either library reads the other's bytes: a
 msgpack table with the text, an array of (LENGTH, SPACY, DocBin's columns) per token, the
@@ -239,30 +239,3 @@ def span_as_doc(span):
     new.from_array(columns, array)
     new.cats = dict(doc.cats)
     return new
-
-
-def doc_to_json(doc):
-    """A JSON-serializable dict of the doc's text, tokens, entities and sentences."""
-    tokens = []
-    for token in doc:
-        item = {"id": token.i, "start": token.idx, "end": token.idx + len(token)}
-        if token.tag:
-            item["tag"] = token.tag_
-        if token.pos:
-            item["pos"] = token.pos_
-        if token.morph:
-            item["morph"] = str(token.morph)
-        if token.lemma:
-            item["lemma"] = token.lemma_
-        if token.dep:
-            item["dep"] = token.dep_
-            item["head"] = token.head.i
-        tokens.append(item)
-    data = {"text": doc.text, "tokens": tokens,
-            "ents": [{"start": e.start_char, "end": e.end_char, "label": e.label_}
-                     for e in doc.ents]}
-    if doc.has_sents:
-        data["sents"] = [{"start": s.start_char, "end": s.end_char} for s in doc.sents]
-    if doc.cats:
-        data["cats"] = dict(doc.cats)
-    return data

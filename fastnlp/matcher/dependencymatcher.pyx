@@ -69,6 +69,7 @@ REL_OPS = {"<": OP_HEAD, ">": OP_CHILD, "<<": OP_ANCESTOR, ">>": OP_DESCENDANT,
 NODE_KEYS = ("RIGHT_ID", "RIGHT_ATTRS", "LEFT_ID", "REL_OP")
 # A node stands for one token: the quantifiers that keep a token spec one token long.
 NODE_OPS = ("1", "!")
+EVERY_TOKEN = object()  # stands for the tested attributes of RIGHT_ATTRS {}: every token passes
 
 
 cdef struct EntryC:
@@ -286,6 +287,7 @@ cdef class DependencyMatcher:
     cdef list _slot_refs          # per slot: how many nodes use it (0: free)
     cdef list _slot_keys          # per slot: its frozen RIGHT_ATTRS
     cdef list _slot_attrs         # per slot: the attribute ids it tests for equality
+    cdef int _n_rules             # live slots that are rules of the internal Matcher
     cdef bint _stale
     cdef list _pattern_keys       # per flattened pattern: its key
     cdef set _seen_attrs
@@ -294,6 +296,7 @@ cdef class DependencyMatcher:
     cdef vector[int] c_slots
     cdef vector[int] c_parents
     cdef vector[int] c_ops
+    cdef vector[int] c_every      # the live slots of RIGHT_ATTRS {}: every token
 
     def __init__(self, vocab, *, validate=False):
         self.vocab = vocab
@@ -306,6 +309,7 @@ cdef class DependencyMatcher:
         self._slot_refs = []
         self._slot_keys = []
         self._slot_attrs = []
+        self._n_rules = 0
         self._stale = True
         self._pattern_keys = []
         self._seen_attrs = set()
@@ -371,9 +375,12 @@ cdef class DependencyMatcher:
                 self._slot_refs.append(0)
                 self._slot_keys.append(None)
                 self._slot_attrs.append(None)
-            self._matcher.add(slot, [[attrs]])
+            if attrs:
+                self._matcher.add(slot, [[attrs]])
+                self._n_rules += 1
             self._slot_keys[slot] = frozen
-            self._slot_attrs[slot] = {attr for spec in specs for attr, _ in spec.attrs}
+            self._slot_attrs[slot] = {attr for spec in specs for attr, _ in spec.attrs} \
+                if attrs else EVERY_TOKEN
             if frozen is not None:
                 self._slot_of[frozen] = slot
         self._slot_refs[slot] += 1
@@ -388,7 +395,9 @@ cdef class DependencyMatcher:
             for slot in slots:
                 self._slot_refs[slot] -= 1
                 if self._slot_refs[slot] == 0:
-                    self._matcher.remove(slot)
+                    if self._slot_attrs[slot] is not EVERY_TOKEN:
+                        self._matcher.remove(slot)
+                        self._n_rules -= 1
                     if self._slot_keys[slot] is not None:
                         del self._slot_of[self._slot_keys[slot]]
                     self._slot_keys[slot] = self._slot_attrs[slot] = None
@@ -414,8 +423,11 @@ cdef class DependencyMatcher:
                     self.c_parents.push_back(parents[j])
                     self.c_ops.push_back(ops[j])
         self._seen_attrs = set()
-        for attrs in self._slot_attrs:
-            if attrs:
+        self.c_every.clear()
+        for slot, attrs in enumerate(self._slot_attrs):
+            if attrs is EVERY_TOKEN:
+                self.c_every.push_back(slot)
+            elif attrs:
                 self._seen_attrs.update(attrs)
         self._stale = False
 
@@ -462,28 +474,46 @@ cdef class DependencyMatcher:
     cdef list _find(self, Doc doc):
         cdef int n = doc.length
         cdef int i, r, steps, n_trees = 0
-        cdef vector[int] head, tree_of
+        cdef size_t s
+        cdef vector[int] head, root, tree_of
         head.resize(n)
+        root.resize(n)
         tree_of.resize(n, -1)
         for i in range(n):
             head[i] = i + doc.c[i].head
-        found = self._matcher._find(doc, 0, n, False)
-        cdef vector[EntryC] entries
-        entries.reserve(len(found))
-        cdef EntryC entry
-        for item in found:
-            entry.slot = item[0]
-            entry.token = item[1]
-            r = entry.token
+        for i in range(n):
+            r = i
             steps = 0
             while head[r] != r and steps < n:
                 r = head[r]
                 steps += 1
+            root[i] = r
+        # Trees are ranked by their first candidate token (the Matcher reports
+        # candidates by token); where some node takes every token, by their first token.
+        if self.c_every.size():
+            for i in range(n):
+                if tree_of[root[i]] < 0:
+                    tree_of[root[i]] = n_trees
+                    n_trees += 1
+        found = self._matcher._find(doc, 0, n, False) if self._n_rules else []
+        cdef vector[EntryC] entries
+        entries.reserve(len(found) + n * self.c_every.size())
+        cdef EntryC entry
+        for item in found:
+            entry.slot = item[0]
+            entry.token = item[1]
+            r = root[entry.token]
             if tree_of[r] < 0:
                 tree_of[r] = n_trees
                 n_trees += 1
             entry.tree = tree_of[r]
             entries.push_back(entry)
+        for s in range(self.c_every.size()):
+            entry.slot = self.c_every[s]
+            for i in range(n):
+                entry.token = i
+                entry.tree = tree_of[root[i]]
+                entries.push_back(entry)
         if entries.size() == 0:
             return []
         sort(entries.begin(), entries.end(), entry_less)

@@ -409,3 +409,24 @@ def test_same_matches_as_spacy_random_patterns(patterns):
     for sdoc, fdoc in pairs[:12]:
         assert _named(fnlp.vocab, fm(fdoc)) == _named(snlp.vocab, sm(sdoc)), patterns
 
+
+
+@pytest.mark.skipif(not _EWT[2], reason="needs spaCy and EWT dev")
+@pytest.mark.parametrize("with_any_token", [False, True])
+def test_tree_order_on_interleaved_trees_as_spacy(with_any_token):
+    # trees {0, 2} (root 2) and {1, 3} (root 3); the candidates of "b" and "c" come first
+    # from the second tree, and spaCy orders trees by any key's first candidate
+    from spacy.matcher import DependencyMatcher as SpacyDependencyMatcher
+    from spacy.tokens import Doc as SpacyDoc
+    snlp, fnlp, _ = _EWT
+    kwargs = dict(words=["a", "b", "c", "d"], heads=[2, 3, 2, 3], deps=["x", "x", "R", "R"])
+    sdoc, fdoc = SpacyDoc(snlp.vocab, **kwargs), Doc(fnlp.vocab, **kwargs)
+    sm, fm = SpacyDependencyMatcher(snlp.vocab), DependencyMatcher(fnlp.vocab)
+    patterns = [[{"RIGHT_ID": "x", "RIGHT_ATTRS": {"ORTH": {"IN": ["b", "c"]}}}]]
+    if with_any_token:
+        patterns.append([{"RIGHT_ID": "x", "RIGHT_ATTRS": {}}])
+    for i, pattern in enumerate(patterns):
+        sm.add(f"K{i}", [pattern])
+        fm.add(f"K{i}", [pattern])
+    assert _named(fnlp.vocab, fm(fdoc)) == _named(snlp.vocab, sm(sdoc))
+    assert [ids for _, ids in fm(fdoc)][:2] == ([[2], [1]] if with_any_token else [[1], [2]])

@@ -430,3 +430,38 @@ def test_tree_order_on_interleaved_trees_as_spacy(with_any_token):
         fm.add(f"K{i}", [pattern])
     assert _named(fnlp.vocab, fm(fdoc)) == _named(snlp.vocab, sm(sdoc))
     assert [ids for _, ids in fm(fdoc)][:2] == ([[2], [1]] if with_any_token else [[1], [2]])
+
+
+def test_every_span_as_spacy_with_entities_and_sentence_starts():
+    # spaCy matches a span on a copy whose heads outside are re-attached (dep "dep"), whose
+    # cut entities are missing and whose first token starts a sentence
+    spacy = pytest.importorskip("spacy")
+    from spacy.matcher import DependencyMatcher as SpacyDependencyMatcher
+    from spacy.tokens import Doc as SpacyDoc
+
+    import fastnlp
+    snlp, fnlp = spacy.blank("en"), fastnlp.blank("en")
+    kwargs = dict(
+        words=["Ann", "Lee", "met", "Bob", "Smith", "in", "New", "York", "City", "today"],
+        heads=[1, 2, 2, 4, 2, 8, 8, 8, 2, 2],
+        deps=["flat", "nsubj", "ROOT", "flat", "obj", "case", "compound", "compound", "obl",
+              "advmod"],
+        ents=["B-PER", "I-PER", "O", "B-PER", "I-PER", "O", "B-GPE", "I-GPE", "I-GPE", "O"])
+    sdoc, fdoc = SpacyDoc(snlp.vocab, **kwargs), Doc(fnlp.vocab, **kwargs)
+    patterns = [
+        [{"RIGHT_ID": "a", "RIGHT_ATTRS": {"ENT_TYPE": "PER"}}],
+        [{"RIGHT_ID": "a", "RIGHT_ATTRS": {"ENT_IOB": "B"}}],
+        [{"RIGHT_ID": "a", "RIGHT_ATTRS": {"ENT_IOB": ""}}],
+        [{"RIGHT_ID": "a", "RIGHT_ATTRS": {"ENT_TYPE": "GPE"}},
+         {"LEFT_ID": "a", "REL_OP": "<<", "RIGHT_ID": "b", "RIGHT_ATTRS": {}}],
+        [{"RIGHT_ID": "a", "RIGHT_ATTRS": {"IS_SENT_START": True}},
+         {"LEFT_ID": "a", "REL_OP": ".*", "RIGHT_ID": "b", "RIGHT_ATTRS": {"DEP": "dep"}}],
+    ]
+    sm, fm = SpacyDependencyMatcher(snlp.vocab), DependencyMatcher(fnlp.vocab)
+    for i, pattern in enumerate(patterns):
+        sm.add(f"K{i}", [pattern])
+        fm.add(f"K{i}", [pattern])
+    for start in range(len(sdoc)):
+        for end in range(start + 1, len(sdoc) + 1):
+            assert _named(fnlp.vocab, fm(fdoc[start:end])) == \
+                _named(snlp.vocab, sm(sdoc[start:end])), (start, end)

@@ -1,6 +1,7 @@
 """Matcher and PhraseMatcher speed, fastnlp vs spaCy 3.8, on the same annotated Docs.
 
     python benchmarks/matcher.py [--data ../shared/data] [--repeats 5] [--phrases 5000]
+                                 [--only ROW ...]
 
 Both libraries get the words, tags, POS, morphology, lemmas, trees and entities of EWT
 dev (10 sentences per Doc). Each Matcher row is a set of token patterns run over every
@@ -9,8 +10,9 @@ Doc; the PhraseMatcher rows match `--phrases` distinct 1- to 3-word n-grams of E
 identical (same tuples, same order) or the script exits with an error. The entity_ruler
 row adds `--ruler-patterns` patterns made from EWT train's gold entities (phrases, and
 token patterns with ids) and times clearing doc.ents and running the ruler; the
-span_ruler row runs the same patterns into doc.spans["ruler"], overlaps kept. Speed is
-words/sec, best of `--repeats` passes.
+span_ruler row runs the same patterns into doc.spans["ruler"], overlaps kept. The
+dependency row runs DEPENDENCY_PATTERNS through each library's DependencyMatcher on the
+gold trees. Speed is words/sec, best of `--repeats` passes.
 """
 import argparse
 import sys
@@ -50,6 +52,30 @@ PATTERN_SETS = {
         [{"ENT_TYPE": "PERSON", "OP": "+"}],
     ],
 }
+
+def _node(name, attrs, left=None, op=None):
+    node = {"RIGHT_ID": name, "RIGHT_ATTRS": attrs}
+    if left is not None:
+        node.update(LEFT_ID=left, REL_OP=op)
+    return node
+
+
+DEPENDENCY_PATTERNS = [
+    # subject - verb - object
+    [_node("verb", {"POS": "VERB"}), _node("subj", {"DEP": "nsubj"}, "verb", ">"),
+     _node("obj", {"DEP": "obj"}, "verb", ">")],
+    # a noun with an adjective somewhere to its left
+    [_node("noun", {"POS": "NOUN"}), _node("adj", {"DEP": "amod"}, "noun", ">--")],
+    # verb -> oblique -> its preposition
+    [_node("verb", {"POS": "VERB"}), _node("obl", {"DEP": "obl"}, "verb", ">"),
+     _node("case", {"DEP": "case"}, "obl", ">")],
+    # copula "be" heading a subtree with a proper noun in it
+    [_node("be", {"LEMMA": "be"}), _node("head", {}, "be", "<"),
+     _node("name", {"POS": "PROPN"}, "head", ">>")],
+    # two adjacent proper nouns of one tree, a verb after them in it
+    [_node("p1", {"POS": "PROPN"}), _node("p2", {"POS": "PROPN"}, "p1", "."),
+     _node("verb", {"POS": "VERB"}, "p1", ".*")],
+]
 
 
 def doc_pairs(conllu: Path, n_sents=10, limit=None):
@@ -137,7 +163,9 @@ def best_pass(matcher, docs, repeats):
 
 
 def named(vocab, matches):
-    return [(vocab.strings[key], start, end) for key, start, end in matches]
+    """The matches with their keys as strings: (key, start, end), or (key, token ids) of a
+    DependencyMatcher."""
+    return [(vocab.strings[key],) + tuple(rest) for key, *rest in matches]
 
 
 class EntsOf:
@@ -168,12 +196,19 @@ def main():
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--phrases", type=int, default=5000)
     parser.add_argument("--ruler-patterns", type=int, default=10000)
+    parser.add_argument("--only", nargs="+", metavar="ROW",
+                        help="run only these rows (names as printed, or their first word)")
     args = parser.parse_args()
+
+    def wanted(name):
+        return not args.only or any(name == o or name.split()[0] == o for o in args.only)
+
+    from spacy.matcher import DependencyMatcher as SpacyDependencyMatcher
     from spacy.matcher import Matcher as SpacyMatcher
     from spacy.matcher import PhraseMatcher as SpacyPhraseMatcher
     from spacy.tokens import Doc as SpacyDoc
 
-    from fastnlp.matcher import Matcher, PhraseMatcher
+    from fastnlp.matcher import DependencyMatcher, Matcher, PhraseMatcher
     from fastnlp.tokens import Doc
 
     snlp, fnlp, pairs = doc_pairs(args.data / "ud-en-ewt" / "en_ewt-dev.conllu")
@@ -181,12 +216,22 @@ def main():
     n_words = sum(len(d) for d in fdocs)
     rows = []
     for name, patterns in PATTERN_SETS.items():
+        if not wanted(name):
+            continue
         sm, fm = SpacyMatcher(snlp.vocab, validate=False), Matcher(fnlp.vocab)
         for i, pattern in enumerate(patterns):
             sm.add(f"{name}{i}", [pattern])
             fm.add(f"{name}{i}", [pattern])
         rows.append((name, sm, fm))
+    if wanted("dependency"):
+        sm, fm = SpacyDependencyMatcher(snlp.vocab), DependencyMatcher(fnlp.vocab)
+        for i, pattern in enumerate(DEPENDENCY_PATTERNS):
+            sm.add(f"dep{i}", [pattern])
+            fm.add(f"dep{i}", [pattern])
+        rows.append(("dependency", sm, fm))
     for attr in ("LOWER", "ORTH"):
+        if not wanted(f"{args.phrases} phrases {attr}") and not wanted("phrases"):
+            continue
         phrases = train_phrases(args.data / "ud-en-ewt" / "en_ewt-train.conllu", args.phrases,
                                 lower=attr == "LOWER")
         sm, fm = SpacyPhraseMatcher(snlp.vocab, attr=attr), PhraseMatcher(fnlp.vocab, attr=attr)
@@ -194,16 +239,19 @@ def main():
             sm.add(f"K{k}", [SpacyDoc(snlp.vocab, words=p) for p in phrases[k::10]])
             fm.add(f"K{k}", [Doc(fnlp.vocab, words=p) for p in phrases[k::10]])
         rows.append((f"{len(phrases)} phrases {attr}", sm, fm))
-    ruler_patterns = entity_patterns(args.data / "ud-en-ewt" / "en_ewt-train.conllu",
-                                     args.ruler_patterns)
-    sruler, fruler = snlp.add_pipe("entity_ruler"), fnlp.add_pipe("entity_ruler")
-    sruler.add_patterns(ruler_patterns)
-    fruler.add_patterns(ruler_patterns)
-    rows.append((f"entity_ruler {len(ruler_patterns)}", EntsOf(sruler), EntsOf(fruler)))
-    sspans, fspans = snlp.add_pipe("span_ruler"), fnlp.add_pipe("span_ruler")
-    sspans.add_patterns(ruler_patterns)
-    fspans.add_patterns(ruler_patterns)
-    rows.append((f"span_ruler {len(ruler_patterns)}", SpansOf(sspans), SpansOf(fspans)))
+    if wanted("entity_ruler") or wanted("span_ruler"):
+        ruler_patterns = entity_patterns(args.data / "ud-en-ewt" / "en_ewt-train.conllu",
+                                         args.ruler_patterns)
+    if wanted("entity_ruler"):
+        sruler, fruler = snlp.add_pipe("entity_ruler"), fnlp.add_pipe("entity_ruler")
+        sruler.add_patterns(ruler_patterns)
+        fruler.add_patterns(ruler_patterns)
+        rows.append((f"entity_ruler {len(ruler_patterns)}", EntsOf(sruler), EntsOf(fruler)))
+    if wanted("span_ruler"):
+        sspans, fspans = snlp.add_pipe("span_ruler"), fnlp.add_pipe("span_ruler")
+        sspans.add_patterns(ruler_patterns)
+        fspans.add_patterns(ruler_patterns)
+        rows.append((f"span_ruler {len(ruler_patterns)}", SpansOf(sspans), SpansOf(fspans)))
     print(f"{len(fdocs)} docs, {n_words} words; best of {args.repeats}")
     print(f"{'patterns':<22}{'matches':>9}{'spaCy wps':>14}{'fastnlp wps':>14}{'ratio':>8}")
     for name, sm, fm in rows:

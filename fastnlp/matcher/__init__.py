@@ -1,7 +1,9 @@
-"""Rule-based matching: token patterns (Matcher) and phrases (PhraseMatcher)."""
+"""Rule-based matching: token patterns (Matcher), phrases (PhraseMatcher) and dependency
+trees (DependencyMatcher)."""
+from .dependencymatcher import DependencyMatcher
 from .levenshtein import levenshtein, levenshtein_compare
 from .matcher import Matcher
 from .patterns import MatchPatternError
 from .phrasematcher import PhraseMatcher
 
-__all__ = ["Matcher", "MatchPatternError", "PhraseMatcher", "levenshtein", "levenshtein_compare"]
+__all__ = ["DependencyMatcher", "Matcher", "MatchPatternError", "PhraseMatcher", "levenshtein", "levenshtein_compare"]

@@ -162,6 +162,29 @@ def _is_punct(doc, start, end):
     return doc.vocab[doc[start:end].text].is_punct
 
 
+def _root(doc, start, end, has_kids):
+    """The merged word's root, chosen as spaCy's Span.root chooses it: a sentence root in the
+    span, else the token outside-headed with the fewest steps to its sentence root, where a
+    childless punctuation or space token counts as farthest (so "billion !" keeps
+    "billion"); ties go to the first."""
+    best, best_steps = None, len(doc)
+    for i in range(start, end):
+        token = doc[i]
+        if token.head.i == i:
+            return token
+    for i in range(start, end):
+        token = doc[i]
+        if start <= token.head.i < end:
+            continue
+        if (token.is_punct or token.is_space) and not has_kids[i]:
+            steps = len(doc) - 1
+        else:
+            steps = sum(1 for _ in token.ancestors)
+        if steps < best_steps:
+            best, best_steps = token, steps
+    return doc[start] if best is None else best
+
+
 def _groups(doc, options):
     """The words displacy draws, as (start, end, tag, pos, lemma) over the Doc's tokens:
     noun chunks merged (collapse_phrases), then each word merged with the punctuation
@@ -193,9 +216,13 @@ def _groups(doc, options):
             merged.append((start, groups[j - 1][1], tag, lemma))
             k = j
         groups = merged
+    has_kids = [False] * len(doc)
+    for token in doc:
+        if token.head.i != token.i:
+            has_kids[token.head.i] = True
     out = []
     for start, end, tag, lemma in groups:
-        root = doc[start:end].root if end - start > 1 else doc[start]
+        root = _root(doc, start, end, has_kids) if end - start > 1 else doc[start]
         out.append((start, end, tag if fine else root.pos_, lemma, root))
     return out
 

@@ -45,10 +45,10 @@ ENTS = '<div class="entities" style="line-height: 2.5; direction: {dir}">{conten
 # A custom `template` option may use {bg}, {text}, {label} and {kb_link}.
 ENT = (
     '<mark class="entity" style="background: {bg}; padding: 0.45em 0.6em; '
-    'margin: 0 0.25em; line-height: 1; border-radius: 0.35em;">{text}'
+    'margin: 0 0.25em; line-height: 1; border-radius: 0.35em;">\n{text}\n'
     '<span style="font-size: 0.8em; font-weight: bold; line-height: 1; '
     'border-radius: 0.35em; vertical-align: middle; margin-left: 0.5rem">'
-    '{label}{kb_link}</span></mark>'
+    '{label}{kb_link}</span></mark>\n'
 )
 ENT_RTL = ENT.replace("margin-left: 0.5rem", "margin-right: 0.5rem")
 KB_LINK = (' <a style="text-decoration: none; color: inherit; font-weight: normal" '

@@ -269,3 +269,18 @@ def test_spans_same_as_spacy():
     theirs = read_spans(spacy_displacy.render(MANUAL_SPAN, style="span", manual=True,
                                               jupyter=False))
     assert ours == theirs
+
+
+def test_collapse_phrases_same_as_spacy(nlp):
+    words = ["The", "big", "dog", "barks", "at", "the", "cat", "."]
+    heads = [2, 2, 3, 3, 3, 6, 4, 3]
+    deps = ["det", "amod", "nsubj", "ROOT", "prep", "det", "pobj", "punct"]
+    pos = ["DET", "ADJ", "NOUN", "VERB", "ADP", "DET", "NOUN", "PUNCT"]
+    ours_doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps, pos=pos)
+    sp_doc = spacy.tokens.Doc(spacy.blank("en").vocab, words=words, heads=heads, deps=deps,
+                              pos=pos)
+    options = {"collapse_phrases": True}
+    ours = displacy.parse_deps(ours_doc, options)
+    theirs = spacy_displacy.parse_deps(sp_doc, options)
+    assert [w["text"] for w in ours["words"]] == ["The big dog", "barks", "at", "the cat ."]
+    assert ours["words"] == theirs["words"] and ours["arcs"] == theirs["arcs"]

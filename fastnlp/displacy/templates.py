@@ -82,7 +82,8 @@ PAGE = """<!DOCTYPE html>
 <meta charset="utf-8">
 <title>displaCy</title>
 </head>
-<body style="font-size: 16px; font-family: -apple-system, BlinkMacSystemFont, 'Segoe UI', Helvetica, Arial, sans-serif; padding: 4rem 2rem; direction: {dir}">
+<body style="font-size: 16px; font-family: -apple-system, BlinkMacSystemFont, 'Segoe UI',
+ Helvetica, Arial, sans-serif; padding: 4rem 2rem; direction: {dir}">
 {content}
 </body>
 </html>

@@ -121,6 +121,9 @@ def test_parse_in_browser(doc, tmp_path):
     expected = displacy.parse_deps(doc)
     assert [w[:2] for w in drawn["words"]] == [(w["text"], w["tag"]) for w in expected["words"]]
     assert [a["label"] for a in drawn["arcs"]] == [a["label"] for a in expected["arcs"]]
+    # Each arrowhead sits over the dependent: the arc's start for "left", its end for "right".
+    for arc, want in zip(drawn["arcs"], expected["arcs"]):
+        assert arc["head_x"] == (arc["start_x"] if want["dir"] == "left" else arc["end_x"])
     sizes = measured(dom)
     assert sizes["width"] == drawn["width"] and sizes["height"] == drawn["height"]
     # Every label was laid out along its arc, and every arc has length.

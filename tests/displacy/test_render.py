@@ -3,7 +3,6 @@ same inputs, the same drawing as spaCy 3.8's displacy: words, tags, labels, arc 
 arrow directions, entity texts and labels, span bars, read back from the markup."""
 import re
 import sys
-import warnings
 from pathlib import Path
 
 import pytest
@@ -284,3 +283,22 @@ def test_collapse_phrases_same_as_spacy(nlp):
     theirs = spacy_displacy.parse_deps(sp_doc, options)
     assert [w["text"] for w in ours["words"]] == ["The big dog", "barks", "at", "the cat ."]
     assert ours["words"] == theirs["words"] and ours["arcs"] == theirs["arcs"]
+
+
+def test_doc_ents_and_spans_same_as_spacy(nlp):
+    words = ["Welcome", "to", "the", "Bank", "of", "China", "in", "Beijing", "."]
+    spaces = [True] * 7 + [False, False]
+    ours = Doc(nlp.vocab, words=words, spaces=spaces)
+    theirs = spacy.tokens.Doc(spacy.blank("en").vocab, words=words, spaces=spaces)
+    for doc, span_cls in ((ours, Span), (theirs, spacy.tokens.Span)):
+        doc.ents = [span_cls(doc, 2, 6, label="ORG"), span_cls(doc, 7, 8, label="GPE")]
+        doc.spans["sc"] = [span_cls(doc, 3, 6, label="ORG"), span_cls(doc, 5, 6, label="GPE"),
+                           span_cls(doc, 7, 8, label="GPE")]
+    ent_ours = read_entities(displacy.render(ours, style="ent"))
+    ent_theirs = read_entities(spacy_displacy.render(theirs, style="ent", jupyter=False))
+    assert ent_ours["ents"] == ent_theirs["ents"] == [("the Bank of China", "ORG"),
+                                                      ("Beijing", "GPE")]
+    assert ent_ours["text"].split() == ent_theirs["text"].split()
+    assert displacy.parse_spans(ours)["spans"] == spacy_displacy.parse_spans(theirs)["spans"]
+    assert (read_spans(displacy.render(ours, style="span"))
+            == read_spans(spacy_displacy.render(theirs, style="span", jupyter=False)))

@@ -302,3 +302,19 @@ def test_doc_ents_and_spans_same_as_spacy(nlp):
     assert displacy.parse_spans(ours)["spans"] == spacy_displacy.parse_spans(theirs)["spans"]
     assert (read_spans(displacy.render(ours, style="span"))
             == read_spans(spacy_displacy.render(theirs, style="span", jupyter=False)))
+
+
+def test_detects_a_notebook(monkeypatch):
+    ipython = pytest.importorskip("IPython")
+    ipython_display = pytest.importorskip("IPython.display")
+
+    class ZMQInteractiveShell:
+        config = {}
+
+    monkeypatch.setattr(ipython, "get_ipython", lambda: ZMQInteractiveShell())
+    shown = []
+    monkeypatch.setattr(ipython_display, "display", lambda obj: shown.append(obj))
+    assert displacy.is_in_jupyter()
+    assert displacy.render(MANUAL_DEP, manual=True) is None and "<svg" in shown[0].data
+    assert displacy.render(MANUAL_DEP, manual=True, jupyter=False).startswith("<svg")
+    assert fastnlp.displacy is displacy

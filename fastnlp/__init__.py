@@ -1,5 +1,6 @@
 """fastnlp: fast statistical NLP pipelines."""
 from . import registrations  # noqa: F401  (every built-in function a config can name)
+from . import displacy  # noqa: F401  (`fastnlp.displacy` after `import fastnlp`, as in spaCy)
 from .about import __version__
 from .headers import get_include
 from .language import Language, blank

@@ -60,6 +60,11 @@ class PipelineError(FastNLPError, ValueError):
     """A saved pipeline with a missing or unreadable file; names the file."""
 
 
+class DisplacyError(FastNLPError, ValueError):
+    """Input displaCy cannot draw: an unknown style, an object that is no Doc, Span or dict,
+    or manual data without a key its style needs. One line, naming the value."""
+
+
 class ListenerError(FastNLPError, ValueError):
     """A listener in training could not get its upstream component's vectors."""
 

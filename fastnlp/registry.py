@@ -23,6 +23,8 @@ class registry(thinc_registry):
     scorers = catalogue.create(NAMESPACE, "scorers", entry_points=True)
     misc = catalogue.create(NAMESPACE, "misc", entry_points=True)
     vectors = catalogue.create(NAMESPACE, "vectors", entry_points=True)
+    # label -> colour dicts (or functions returning one) for displacy's ent and span styles
+    displacy_colors = catalogue.create(NAMESPACE, "displacy_colors", entry_points=True)
 
 
 # srsly's file readers, which srsly offers spaCy's registry through entry points.

@@ -19,7 +19,7 @@ LAYERS = [
               r"training", r"training\.(example|alignment|align_kernel|annotations|"
               r"iob_utils|corpus|batchers|augment|loggers)", r"training\.converters(\..*)?"]),
     ("models", [r"ml(\..*)?", r"pipeline\.transition(\..*)?", r"matcher(\..*)?"]),
-    ("components", [r"pipeline(\.\w+)?", r"pipeline_io"]),
+    ("components", [r"pipeline(\.\w+)?", r"pipeline_io", r"displacy(\..*)?"]),
     ("language", [r"config", r"language", r"lang\.\w+", r"pipe_analysis"]),
     ("loading", [r"loading", r"registrations", r"util"]),
     ("training", [r"training\.(loop|train|checkpoint|ray_train)"]),

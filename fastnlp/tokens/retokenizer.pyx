@@ -24,7 +24,8 @@ from cymem.cymem cimport Pool
 from libc.stdint cimport int64_t
 from libc.stdlib cimport free, malloc
 
-from ..attrs cimport attr_id_t, DEP, ENT_IOB, ENT_TYPE, LEMMA, MORPH, NORM, POS, SENT_START, TAG
+from ..attrs cimport attr_id_t, IS_PUNCT, IS_SPACE, DEP, ENT_IOB, ENT_TYPE, LEMMA, MORPH, NORM, POS, SENT_START, TAG
+from ..lexeme cimport lex_check_flag
 from ..parts_of_speech cimport univ_pos_t
 from ..strings cimport StringStore
 from ..structs cimport LexemeC, TokenC
@@ -243,19 +244,25 @@ cdef int _fill_attrs(TokenAttrs* out, mask, values) except -1:
 
 
 cdef int span_root(const TokenC* tokens, int start, int end, int length) noexcept nogil:
-    """spaCy's Span.root: of the tokens whose head is outside [start, end) or who are
-    roots, the one with the fewest steps to a root; the first of equals; else start."""
-    cdef int i, j, steps, best = -1, best_steps = length + 1
+    """spaCy's Span.root: a root in the span, else of the tokens whose head is outside
+    [start, end) the one with the fewest steps to a root (a childless punctuation or
+    space token counts length - 1 steps); the first of equals; else start."""
+    cdef int i, j, steps, best = -1, best_steps = length
     for i in range(start, end):
         if tokens[i].head == 0:
             return i
+    for i in range(start, end):
         j = i + tokens[i].head
         if start <= j < end:
             continue
-        steps = 1
-        while tokens[j].head != 0 and steps <= length:
-            j += tokens[j].head
-            steps += 1
+        if tokens[i].l_kids == 0 and tokens[i].r_kids == 0 and (
+                lex_check_flag(tokens[i].lex, IS_PUNCT) or lex_check_flag(tokens[i].lex, IS_SPACE)):
+            steps = length - 1
+        else:
+            steps = 1
+            while tokens[j].head != 0 and steps <= length:
+                j += tokens[j].head
+                steps += 1
         if steps < best_steps:
             best, best_steps = i, steps
     return best if best != -1 else start

@@ -481,16 +481,20 @@ cdef class Retokenizer:
         cdef TokenAttrs* m_attrs = <TokenAttrs*>mem.alloc(max(K, 1), sizeof(TokenAttrs))
         cdef TokenC* tok
         cdef int iob
-        if K:
-            text = doc.text
-            strings = doc.vocab.strings
-            for k, (s, e, mask, values, _) in enumerate(merges):
-                _fill_attrs(&m_attrs[k], mask, values)
-                tok = &merged[k]
-                r = m_root[k]
-                tok[0] = c[s]
-                tok.lex = doc.vocab.get(text[c[s].idx:c[e - 1].idx + c[e - 1].lex.length])
-                tok.lemma = self._merged_lemma(s, e, strings)
+        cdef StringStore strings = doc.vocab.strings
+        for k, (s, e, mask, values, _) in enumerate(merges):
+            _fill_attrs(&m_attrs[k], mask, values)
+            tok = &merged[k]
+            tok[0] = c[s]
+            if e - s > 1:
+                parts = []
+                for i in range(s, e - 1):
+                    parts.append(strings.decode(c[i].lex.orth))
+                    if c[i].spacy:
+                        parts.append(" ")
+                parts.append(strings.decode(c[e - 1].lex.orth))
+                tok.lex = doc.vocab.get("".join(parts))
+            tok.lemma = self._merged_lemma(s, e, strings)
         for k in range(K):
             tok = &merged[k]
             s, e, r = m_start[k], m_end[k], m_root[k]

@@ -24,7 +24,8 @@ from cymem.cymem cimport Pool
 from libc.stdint cimport int64_t
 from libc.stdlib cimport free, malloc
 
-from ..attrs cimport attr_id_t, IS_PUNCT, IS_SPACE, DEP, ENT_IOB, ENT_TYPE, LEMMA, MORPH, NORM, POS, SENT_START, TAG
+from ..attrs cimport (attr_id_t, DEP, ENT_IOB, ENT_TYPE, IS_PUNCT, IS_SPACE, LEMMA, MORPH,
+                      NORM, POS, SENT_START, TAG)
 from ..lexeme cimport lex_check_flag
 from ..parts_of_speech cimport univ_pos_t
 from ..strings cimport StringStore

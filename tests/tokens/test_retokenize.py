@@ -237,3 +237,26 @@ def test_merge_whole_doc_and_span_type(parsed):
         retokenizer.merge(parsed[0:len(parsed)])
     assert len(parsed) == 1 and parsed[0].text == parsed.text
     assert isinstance(parsed[0:1], Span)
+
+
+def test_split_without_parse_keeps_sentence_starts(vocab):
+    doc = Doc(vocab, words=["Hi", "there.", "Bye"], sent_starts=[1, -1, 1])
+    with doc.retokenize() as retokenizer:
+        retokenizer.split(doc[1], ["there", "."], heads=[doc[1], (doc[1], 0)])
+    assert [t.text for t in doc] == ["Hi", "there", ".", "Bye"]
+    assert [t.is_sent_start for t in doc] == [True, False, False, True]
+    assert [s.text for s in doc.sents] == ["Hi there.", "Bye"]
+    assert doc[2].head.i == 1 and doc[1].head.i == 1
+
+
+def test_merge_bounds_matches_merge(parsed):
+    other = parsed.copy()
+    with parsed.retokenize() as retokenizer:
+        retokenizer.merge_bounds([(2, 5), (8, 10), (2, 5)])
+    with other.retokenize() as retokenizer:
+        retokenizer.merge(other[2:5])
+        retokenizer.merge(other[8:10])
+    assert table(parsed) == table(other)
+    with pytest.raises(ValueError, match="non-disjoint"):
+        with other.retokenize() as retokenizer:
+            retokenizer.merge_bounds([(0, 2), (1, 3)])

@@ -9,5 +9,6 @@ from . import language, vectors  # noqa: F401  (tokenizers, vectors)
 from .ml import parser_model, tok2vec  # noqa: F401  (architectures)
 from .pipeline import (  # noqa: F401
     attributeruler, entityruler, ner, parser, sentencizer, spanruler, tagger)
+from .pipeline import functions  # noqa: F401  (merge_entities, merge_noun_chunks, ...)
 from .pipeline import tok2vec as tok2vec_component  # noqa: F401
 from .training import augment, batchers, corpus, loggers  # noqa: F401

@@ -420,6 +420,13 @@ cdef class Doc:
     def __reduce__(self):
         return (_unpickle_doc, (self.vocab, self.to_bytes()))
 
+    def retokenize(self):
+        """Context manager that merges spans and splits tokens when its block ends
+        (spaCy's Doc.retokenize; see tokens/retokenizer.pyx). Spans and Tokens made
+        before it are stale afterwards; doc.spans groups are remapped."""
+        from .retokenizer import Retokenizer
+        return Retokenizer(self)
+
     # Entities ---------------------------------------------------------------
 
     @property

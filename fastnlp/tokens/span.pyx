@@ -149,14 +149,24 @@ cdef class Span:
 
     @property
     def root(self):
-        """The token of the span whose head lies outside it (the leftmost such, if several)."""
+        """spaCy's rule: a sentence root in the span, else of the tokens whose head lies
+        outside it the one nearest the root (a childless punctuation or space token
+        counting as far as possible); the leftmost of equals."""
         cdef int i, head
         best = -1
         best_depth = None
         for i in range(self.start, self.end):
+            if self.doc.c[i].head == 0:
+                return self.doc[i]
+        for i in range(self.start, self.end):
             head = i + self.doc.c[i].head
-            if head < self.start or head >= self.end or head == i:
-                depth = sum(1 for _ in self.doc[i].ancestors)
+            if head < self.start or head >= self.end:
+                token = self.doc[i]
+                if self.doc.c[i].l_kids == 0 and self.doc.c[i].r_kids == 0 \
+                        and (token.is_punct or token.is_space):
+                    depth = self.doc.length - 1
+                else:
+                    depth = sum(1 for _ in token.ancestors)
                 if best_depth is None or depth < best_depth:
                     best, best_depth = i, depth
         return self.doc[best if best != -1 else self.start]

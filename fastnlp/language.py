@@ -506,6 +506,25 @@ class Language:
                     stack.enter_context(model.use_params(params))
             yield self
 
+    @contextlib.contextmanager
+    def memory_zone(self, mem=None):
+        """A block whose new strings, word types and tokenizer cache entries are freed
+        when it ends, so that a long-running service keeps a flat memory profile.
+
+        As in spaCy, Docs and Tokens made inside must not be used after it (copy what you
+        need out: text, attributes, `to_json()`); strings added with
+        `vocab.strings.add(s, allow_transient=False)` stay; a zone inside a zone joins it.
+        Yields the `cymem.Pool` holding the zone's memory.
+        """
+        with contextlib.ExitStack() as stack:
+            mem = stack.enter_context(self.vocab.memory_zone(mem))
+            if hasattr(self.tokenizer, "memory_zone"):
+                stack.enter_context(self.tokenizer.memory_zone(mem))
+            for _, component in self.pipeline:
+                if hasattr(component, "memory_zone"):
+                    stack.enter_context(component.memory_zone(mem))
+            yield mem
+
     def finish_update(self, sgd):
         """Apply accumulated gradients of every trainable component."""
         for name, component in self.pipeline:

@@ -1,4 +1,5 @@
 from cymem.cymem cimport Pool
+from libcpp.vector cimport vector
 from preshed.maps cimport PreshMap
 
 from .structs cimport LexemeC
@@ -18,6 +19,9 @@ cdef class Tokenizer:
     """Splits text into a Doc; owns a cache from chunk key to its lexeme sequence."""
     cdef Pool _cache_mem
     cdef PreshMap _cache            # chunk key -> CachedC*
+    cdef Pool _zone_mem             # entries cached in a memory zone; None outside one
+    cdef vector[hash_t] _zone_keys
+    cdef Py_ssize_t _n_deleted      # cells of _cache cleared since it was last copied
     cdef readonly Vocab vocab
     cdef AffixSplitter _rules       # affix rules and the code applying them
     cdef dict _special_cases        # string -> list of attribute dicts, as given
@@ -29,4 +33,5 @@ cdef class Tokenizer:
     cdef const CachedC* _store_head_mark(self, str text, Py_ssize_t start, Py_ssize_t end,
                                          hash_t key, hash_t head_key) except NULL
     cdef CachedC* _alloc_cached(self, int n) except NULL
+    cdef int _remember(self, hash_t key, CachedC* cached) except -1
     cdef const CachedC* _store(self, hash_t key, list pieces) except NULL

@@ -8,7 +8,11 @@ only ASCII letters or only ASCII digits is one token, and ASCII letters followed
 of . , ; : ! ? are the letters (looked up as a chunk of their own) plus the mark; any
 other chunk goes through the affix engine (`tokenizer_affixes.AffixSplitter`). The
 whole class is tested against `tokenizer_reference`, a separate plain specification.
+Chunks first cached inside `memory_zone()` leave the cache when the zone ends.
 """
+from contextlib import contextmanager
+
+from .strings cimport without_keys
 from cpython.unicode cimport PyUnicode_DATA, PyUnicode_KIND, PyUnicode_READ, Py_UNICODE_ISSPACE
 
 import re
@@ -173,13 +177,14 @@ cdef class Tokenizer:
             cached.norms[k] = head.norms[k]
         cached.lexemes[head.length] = self.vocab.get(text[end - 1:end])
         cached.norms[head.length] = 0
-        self._cache.set(key, cached)
+        self._remember(key, cached)
         return cached
 
     cdef CachedC* _alloc_cached(self, int n) except NULL:
         """One allocation holding the struct and its two arrays."""
         cdef size_t size = sizeof(CachedC) + n * (sizeof(LexemeC*) + sizeof(attr_t))
-        cdef char* block = <char*>self._cache_mem.alloc(1, size)
+        cdef Pool mem = self._zone_mem if self._zone_mem is not None else self._cache_mem
+        cdef char* block = <char*>mem.alloc(1, size)
         cdef CachedC* cached = <CachedC*>block
         cached.length = n
         cached.norms = <attr_t*>(block + sizeof(CachedC))
@@ -193,13 +198,45 @@ cdef class Tokenizer:
         for k, (orth, norm) in enumerate(pieces):
             cached.lexemes[k] = self.vocab.get(orth)
             cached.norms[k] = self.vocab.strings.add(norm) if norm else 0
-        self._cache.set(key, cached)
+        self._remember(key, cached)
         return cached
+
+    cdef int _remember(self, hash_t key, CachedC* cached) except -1:
+        self._cache.set(key, cached)
+        if self._zone_mem is not None:
+            self._zone_keys.push_back(key)
+        return 0
+
+    @contextmanager
+    def memory_zone(self, mem=None):
+        """A block whose newly cached chunks are forgotten when it ends.
+
+        Use it through `Language.memory_zone`, which also opens the vocab's zone; the
+        rules cannot change inside it. A zone inside a zone joins it.
+        """
+        if self._zone_mem is not None:
+            yield self._zone_mem
+            return
+        self._zone_mem = mem if mem is not None else Pool()
+        try:
+            yield self._zone_mem
+        finally:
+            self._end_zone()
+
+    def _end_zone(self):
+        self._cache = without_keys(self._cache, self._zone_keys, &self._n_deleted)
+        self._zone_keys.clear()
+        self._zone_mem = None
 
     def _reset_cache(self):
         """Drop every cached chunk and put the special cases back."""
+        if self._zone_mem is not None:
+            raise RuntimeError("Tokenizer: the rules (special cases, prefixes, suffixes, "
+                               "infixes, token_match, url_match) cannot change inside a "
+                               "memory zone; change them before nlp.memory_zone()")
         self._cache_mem = Pool()
         self._cache = PreshMap()
+        self._n_deleted = 0
         self._rules.special_cases = {
             string: special_case_pieces(string, substrings, ORTH, NORM)
             for string, substrings in self._special_cases.items()}

@@ -1,10 +1,11 @@
 from cymem.cymem cimport Pool
 from libc.stdint cimport uint32_t
+from libcpp.vector cimport vector
 from preshed.maps cimport PreshMap
 
 from .strings cimport StringStore
 from .structs cimport LexemeC
-from .typedefs cimport attr_t
+from .typedefs cimport attr_t, hash_t
 
 
 cdef enum GetterKind:
@@ -44,6 +45,9 @@ cdef class Vocab:
     cdef attr_t _lang_id
     cdef char* _scratch             # shape buffer, _scratch_size bytes
     cdef Py_ssize_t _scratch_size
+    cdef Pool _zone_mem             # the memory zone's lexemes; None outside a zone
+    cdef vector[hash_t] _transient_orths
+    cdef Py_ssize_t _n_deleted      # cells of _by_orth cleared since it was last copied
 
     cdef const LexemeC* get(self, str string) except NULL
     cdef const LexemeC* get_by_orth(self, attr_t orth) except NULL

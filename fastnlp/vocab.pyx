@@ -2,8 +2,11 @@
 
 A new word type's attributes come from the getters table (`lex_attr_getters`, attr id ->
 callable). Getters that are the stock ones of `fastnlp.lang.lex_attrs` run as C kernels
-(`fastnlp.lex_kernels`) giving the same values; any other getter is called.
+(`fastnlp.lex_kernels`) giving the same values; any other getter is called. Word types first
+seen inside `memory_zone()` are dropped, with their strings, when the zone ends.
 """
+from contextlib import contextmanager
+
 from cpython.dict cimport PyDict_Next
 from cpython.ref cimport PyObject
 from libc.stdlib cimport free, malloc, realloc
@@ -16,7 +19,7 @@ from .lex_kernels cimport (F_ALPHA, F_ASCII, F_BRACKET, F_CURRENCY, F_DIGIT, F_L
                            F_RIGHT_PUNCT, F_SPACE, F_TITLE, F_UPPER, class_table,
                            ensure_classes, lex_features, lex_shape_utf8, utf8_head, utf8_tail)
 from .lexeme cimport Lexeme
-from .strings cimport hash_string, hash_utf8
+from .strings cimport hash_string, hash_utf8, without_keys
 from .typedefs cimport flags_t, hash_t
 
 from .lang import get_lang_class
@@ -180,7 +183,8 @@ cdef class Vocab:
         cdef const void* data = PyUnicode_DATA(string)
         ensure_classes(string)
         cdef uint32_t features = lex_features(kind, data, n, class_table())
-        cdef LexemeC* lex = <LexemeC*>self.mem.alloc(1, sizeof(LexemeC))
+        cdef Pool mem = self._zone_mem if self._zone_mem is not None else self.mem
+        cdef LexemeC* lex = <LexemeC*>mem.alloc(1, sizeof(LexemeC))
         self._intern(utf8, n_bytes)
         lex.orth = orth
         lex.length = n
@@ -242,7 +246,35 @@ cdef class Vocab:
             lex.lower = orth
         self._by_orth.set(orth, lex)
         self.length += 1
+        if self._zone_mem is not None:
+            self._transient_orths.push_back(orth)
         return lex
+
+    @contextmanager
+    def memory_zone(self, mem=None):
+        """A block whose new word types and strings are dropped when it ends.
+
+        As in spaCy, Docs, Tokens and Lexemes made inside the zone must not be used after
+        it; a zone inside a zone joins it.
+        """
+        with self.strings.memory_zone(mem) as zone_mem:
+            outermost = self._zone_mem is None
+            self._zone_mem = zone_mem
+            try:
+                yield zone_mem
+            finally:
+                if outermost:
+                    self._end_zone()
+
+    def _end_zone(self):
+        self._by_orth = without_keys(self._by_orth, self._transient_orths, &self._n_deleted)
+        self.length -= self._transient_orths.size()
+        self._transient_orths.clear()
+        self._zone_mem = None
+
+    @property
+    def in_memory_zone(self):
+        return self._zone_mem is not None
 
     def __getitem__(self, key):
         """A Lexeme view for a string or an orth id."""
@@ -268,7 +300,7 @@ cdef class Vocab:
     def set_norm(self, str string, str norm):
         """Override the NORM of one word type (e.g. "n't" -> "not")."""
         cdef LexemeC* lex = <LexemeC*>self.get(string)
-        lex.norm = self.strings.add(norm)
+        lex.norm = self.strings.add(norm, allow_transient=False)
 
     def to_bytes(self):
         return srsly.msgpack_dumps({"strings": list(self.strings), "lang": self.lang,

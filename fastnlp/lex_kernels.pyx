@@ -11,7 +11,6 @@ from libc.stdint cimport uint8_t, uint32_t
 from libc.stdlib cimport calloc
 
 import unicodedata
-
 from .lang.lex_attrs import _BRACKETS, _LEFT_PUNCT, _QUOTES, _RIGHT_PUNCT
 
 

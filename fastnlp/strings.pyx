@@ -11,7 +11,6 @@ from murmurhash.mrmr cimport hash64
 from preshed.maps cimport map_clear, map_iter
 
 import srsly
-
 from .errors import FormatError, one_line
 from .symbols import SYMBOL_IDS, SYMBOL_NAMES
 

@@ -11,7 +11,6 @@ whole class is tested against `tokenizer_reference`, a separate plain specificat
 Chunks first cached inside `memory_zone()` leave the cache when the zone ends.
 """
 from contextlib import contextmanager
-
 from .strings cimport without_keys
 from cpython.unicode cimport PyUnicode_DATA, PyUnicode_KIND, PyUnicode_READ, Py_UNICODE_ISSPACE
 
@@ -19,7 +18,6 @@ import re
 from pathlib import Path
 
 import srsly
-
 from .attrs import NORM, ORTH
 from .tokenizer_affixes import special_case_pieces
 

@@ -12,7 +12,6 @@ from cpython.ref cimport PyObject
 from libc.stdlib cimport free, malloc, realloc
 
 import srsly
-
 from .attrs cimport LANG, LOWER, NORM, PREFIX, SHAPE, SUFFIX
 from .lex_kernels cimport (F_ALPHA, F_ASCII, F_BRACKET, F_CURRENCY, F_DIGIT, F_LEFT_PUNCT,
                            F_LIKE_NUM, F_LOWER, F_MAYBE_EMAIL, F_MAYBE_URL, F_PUNCT, F_QUOTE,
@@ -21,7 +20,6 @@ from .lex_kernels cimport (F_ALPHA, F_ASCII, F_BRACKET, F_CURRENCY, F_DIGIT, F_L
 from .lexeme cimport Lexeme
 from .strings cimport hash_string, hash_utf8, without_keys
 from .typedefs cimport flags_t, hash_t
-
 from .lang import get_lang_class
 from .lang import lex_attrs as _lex_attrs
 from .lang.lex_attrs import LEX_ATTRS

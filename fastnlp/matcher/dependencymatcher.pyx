@@ -25,13 +25,11 @@ import warnings
 from libc.stdint cimport int32_t
 from libcpp.algorithm cimport sort
 from libcpp.vector cimport vector
-
 from ..structs cimport TokenC
 from ..tokens.doc cimport Doc, set_children_from_heads
 from ..tokens.span cimport Span
 from ..tokens.token cimport token_get_attr
 from ..attrs cimport attr_id_t
-
 from ..attrs import NAMES
 from .levenshtein import levenshtein_compare
 from .matcher import ANNOTATING_PIPES, Matcher

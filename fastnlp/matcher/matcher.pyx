@@ -20,14 +20,12 @@ from libc.stdint cimport int8_t, int32_t
 from libc.string cimport memset
 from libcpp.algorithm cimport sort
 from libcpp.vector cimport vector
-
 from ..attrs cimport DEP, LEMMA, MORPH, POS, SENT_START, TAG, attr_id_t
 from ..structs cimport TokenC
 from ..tokens.doc cimport Doc
 from ..tokens.span cimport Span
 from ..tokens.token cimport token_get_attr
 from ..typedefs cimport attr_t
-
 from ..attrs import NAMES
 from .levenshtein import levenshtein_compare
 from .patterns import ONE, ZERO, ZERO_ONE, ZERO_PLUS, MatchPatternError, PatternCompiler

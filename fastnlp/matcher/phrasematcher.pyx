@@ -12,13 +12,11 @@ import warnings
 
 from libcpp.vector cimport vector
 from preshed.maps cimport MapStruct, PreshMap, map_get
-
 from ..attrs cimport DEP, LEMMA, MORPH, POS, SENT_START, TAG, attr_id_t
 from ..tokens.doc cimport Doc
 from ..tokens.span cimport Span
 from ..tokens.token cimport token_get_attr
 from ..typedefs cimport attr_t
-
 from ..attrs import IDS, NAMES
 from .matcher import ANNOTATING_PIPES
 from .patterns import ALIASES

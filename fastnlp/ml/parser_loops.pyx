@@ -12,7 +12,6 @@ cimport numpy as np
 from libc.stdint cimport uint64_t
 
 import numpy
-
 from ..pipeline.transition.batch cimport StateBatch
 from ..pipeline.transition.state cimport FnlpState
 from .parser_kernels cimport (best_valid_moves, dropout_forward, gold_softmax_loss,

@@ -12,12 +12,10 @@ import srsly
 
 from libc.stdlib cimport free, malloc
 from preshed.maps cimport PreshMap
-
 from ..attrs cimport IS_PUNCT
 from ..lexeme cimport lex_check_flag
 from ..tokens.doc cimport Doc
 from ..typedefs cimport attr_t
-
 from ..factories import register_factory
 from ..lang.sentence_terminals import SENTENCE_TERMINALS
 from ..registry import registry

@@ -8,14 +8,12 @@ from libc.stdlib cimport free, malloc
 from pathlib import Path
 
 import numpy
-
 from ..attrs cimport *
 from ..lexeme cimport lex_check_flag
 from ..parts_of_speech cimport univ_pos_t
 from .entity_tags cimport IOB_BEGIN, IOB_IN, IOB_MISSING, IOB_OUT, split_entity_tag
 from .heads cimport find_head_cycle
 from .token cimport Token, token_get_attr
-
 import fastnlp.attrs as attrs_module
 from ..lang import get_syntax_iterator
 from .entity_tags import MISSING_TAGS
@@ -119,6 +117,11 @@ cdef int set_children_from_heads(TokenC* tokens, int start, int end) except -1:
             tokens[tokens[i].l_edge].sent_start = 1
     tokens[start].sent_start = 1
     return 0
+
+
+# tokens.retokenizer.Retokenizer, put here when that module loads (tokens/__init__ loads
+# it): it builds on Doc, so Doc names it through this slot instead of importing it.
+RETOKENIZER = [None]
 
 
 cdef class Doc:
@@ -424,8 +427,7 @@ cdef class Doc:
         """Context manager that merges spans and splits tokens when its block ends
         (spaCy's Doc.retokenize; see tokens/retokenizer.pyx). Spans and Tokens made
         before it are stale afterwards; doc.spans groups are remapped."""
-        from .retokenizer import Retokenizer
-        return Retokenizer(self)
+        return RETOKENIZER[0](self)
 
     # Entities ---------------------------------------------------------------
 

@@ -5,7 +5,6 @@
 needs: each orth id is looked up (or its lexeme made) in the Vocab and pushed.
 """
 from libc.stdint cimport uint8_t, uint64_t
-
 from ..vocab cimport Vocab
 from .doc cimport Doc
 

@@ -14,7 +14,6 @@ from bisect import insort
 
 import numpy
 from libc.stdlib cimport free, malloc
-
 from ..attrs import DEP, HEAD
 from .heads cimport find_head_cycle
 

@@ -23,7 +23,6 @@ gets zero rows for subtokens. If the block raises, nothing is applied.
 from cymem.cymem cimport Pool
 from libc.stdint cimport int64_t
 from libc.stdlib cimport free, malloc
-
 from ..attrs cimport (attr_id_t, DEP, ENT_IOB, ENT_TYPE, IS_PUNCT, IS_SPACE, LEMMA, MORPH,
                       NORM, POS, SENT_START, TAG)
 from ..lexeme cimport lex_check_flag
@@ -38,8 +37,8 @@ from .span cimport Span
 from .token cimport Token
 
 import numpy
-
 from ..symbols import EMPTY_MORPH, SYMBOL_IDS, UNIVERSAL_POS
+from .doc import RETOKENIZER
 from .entity_tags import IOB_NAMES
 from .morph import normalize_feats
 from .underscore import Underscore
@@ -705,3 +704,6 @@ def subtoken_bounds(Doc doc, attr_t label):
         out.append((start, min(i + 1, n)))
         i += 1
     return out
+
+
+RETOKENIZER[0] = Retokenizer

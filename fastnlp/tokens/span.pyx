@@ -1,7 +1,6 @@
 # cython: infer_types=True
 """Span: a view of a slice of a Doc."""
 import numpy
-
 from .doc_io import span_as_doc
 from .errors import E
 from .underscore import Underscore, remove_extension, set_extension

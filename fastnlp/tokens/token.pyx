@@ -3,7 +3,6 @@
 from ..lexeme cimport lex_check_flag
 from ..parts_of_speech cimport univ_pos_t
 from ..structs cimport TokenC
-
 from ..symbols import SYMBOL_IDS, SYMBOL_NAMES, UNIVERSAL_POS
 from .entity_tags import IOB_NAMES
 from .errors import E

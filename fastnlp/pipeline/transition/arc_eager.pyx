@@ -41,7 +41,6 @@ from collections import Counter
 
 from libc.stdint cimport uint64_t
 from libc.stdlib cimport free, malloc
-
 from ...tokens.doc cimport Doc, set_children_from_heads
 from ...tokens.heads cimport find_head_cycle
 from .closing cimport (closing_break_apply, closing_break_cost, closing_break_valid,

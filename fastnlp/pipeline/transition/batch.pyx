@@ -4,7 +4,6 @@ from libc.stdlib cimport calloc, free
 
 cimport numpy as np
 import numpy
-
 from .state cimport (State, fill_token_flags, fnlp_is_final, fnlp_n_needed_max,
                      fnlp_needed_tokens, fnlp_state_copy, fnlp_state_free, fnlp_state_init,
                      FNLP_MAX_EXACT_CLOSING)

@@ -27,7 +27,6 @@ leads to s' is [t != gold[i]] + f[i + 1, s'] - f[i, s]: exact for any state, wit
 missing and partial annotation, and for ill-formed gold sequences too.
 """
 from collections import Counter
-
 from ...tokens.doc cimport Doc
 from ...tokens.entity_tags cimport IOB_BEGIN, IOB_IN, IOB_OUT, split_entity_tag
 from ...tokens.entity_tags import MISSING_TAGS

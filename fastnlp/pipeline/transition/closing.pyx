@@ -30,7 +30,6 @@ costs its own loss plus the least loss after it, minus the least loss before it.
 """
 from libc.stdint cimport uint64_t
 from libc.stdlib cimport malloc, free
-
 from .state cimport (FnlpGold, FnlpState, fnlp_add_arc, fnlp_has_head, fnlp_L,
                      fnlp_n_headless_stack, fnlp_pop, fnlp_remove_S1, fnlp_S,
                      FNLP_MAX_EXACT_CLOSING, FNLP_NO_TOKEN, FNLP_SENT_INSIDE,

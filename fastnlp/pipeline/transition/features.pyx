@@ -14,7 +14,6 @@ tokens left of B0). PARSER_EXTRA's 13 are fastnlp's own (spaCy's list of 13 over
 PARSER_SMALL is only reachable by its count.
 """
 from enum import Enum
-
 from .state cimport (fnlp_E, fnlp_L, fnlp_R, fnlp_view_B, fnlp_view_S, FNLP_MAX_ENT_TOKENS,
                      FNLP_NO_TOKEN)
 

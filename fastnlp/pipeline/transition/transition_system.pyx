@@ -10,7 +10,6 @@ from collections import Counter
 
 from libc.stdint cimport uint64_t
 from libc.stdlib cimport calloc, free, malloc
-
 from .features import FeatureTemplate, templates_for
 from .state cimport State, fill_token_flags, fnlp_is_final
 

@@ -39,7 +39,8 @@ export ASAN_OPTIONS="detect_leaks=0:abort_on_error=0:halt_on_error=1:log_path=$L
 if [ $# -eq 0 ]; then
     set -- tests/tokens tests/pipeline tests/ml tests/test_tokenizer.py \
         tests/test_tokenizer_reference.py tests/test_tokenizer_affixes.py tests/test_vocab.py \
-        tests/test_strings.py tests/test_lex_attrs_kernels.py tests/training \
+        tests/test_strings.py tests/test_lex_attrs_kernels.py tests/test_memory_zone.py \
+        tests/matcher tests/training \
         --ignore=tests/training/test_ray_train.py
     [ -d tests/fuzz ] && set -- "$@" tests/fuzz
 fi

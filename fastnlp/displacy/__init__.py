@@ -7,6 +7,7 @@ takes, so data from elsewhere can be drawn in the same shapes.
 """
 import socket
 import sys
+import threading
 import warnings
 from typing import Any, Callable, Dict, Iterable, Optional, Union
 
@@ -141,11 +142,17 @@ def serve(docs: Union[Iterable[Union[Doc, Span]], Doc, Span], style: str = "dep"
     httpd = simple_server.make_server(host, port, app)
     print(f"\nUsing the '{style}' visualizer")
     print(f"Serving on http://{host}:{port} ...\n", flush=True)
+    # The server runs on a thread so that Ctrl-C always reaches this wait: raised inside a
+    # request, wsgiref would log the KeyboardInterrupt and keep serving.
+    server = threading.Thread(target=httpd.serve_forever, daemon=True)
+    server.start()
     try:
-        httpd.serve_forever()
+        while server.is_alive():
+            server.join(0.5)
     except KeyboardInterrupt:
         print(f"Shutting down server on port {port}.")
     finally:
+        httpd.shutdown()
         httpd.server_close()
 
 

@@ -14,8 +14,11 @@ from fastnlp import displacy
 from fastnlp.errors import DisplacyError
 
 ROOT = Path(__file__).resolve().parents[2]
+# A child of a background shell job inherits SIGINT ignored, and Python then installs no
+# KeyboardInterrupt handler: put it back, as a terminal's Ctrl-C would find it.
 SCRIPT = """
-import sys
+import signal, sys
+signal.signal(signal.SIGINT, signal.default_int_handler)
 from fastnlp import displacy
 data = {"words": [{"text": "Hello", "tag": "INTJ"}, {"text": "there", "tag": "ADV"}],
         "arcs": [{"start": 0, "end": 1, "label": "advmod", "dir": "right"}]}

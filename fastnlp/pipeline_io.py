@@ -145,8 +145,10 @@ def _read(path, reader):
     """reader(path), with any failure turned into one line naming the file."""
     try:
         return reader(path)
-    except FastNLPError:
-        raise
+    except FastNLPError as err:
+        if str(path) in str(err):
+            raise
+        raise PipelineError(f"{path}: {one_line(err, 300)}") from None
     except Exception as err:
         raise PipelineError(f"{path}: cannot be loaded ({type(err).__name__}: "
                             f"{one_line(err, 200)})") from None

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import srsly
 
-from ..errors import FormatError
+from ..errors import FormatError, one_line
 from ..factories import register_factory
 from ..matcher import Matcher, PhraseMatcher, levenshtein_compare
 from ..registry import registry
@@ -260,32 +260,45 @@ class EntityRuler:
         path = Path(path)
         if path.suffix == ".jsonl":
             self.clear()
-            self.add_patterns(read_patterns(path))
+            add_patterns_file(self, path)
         elif path.is_dir():
             cfg_path = path / "cfg"
             self._set_cfg(srsly.read_json(cfg_path) if cfg_path.is_file() else {})
             patterns_path = path / PATTERNS_FILE
             if patterns_path.is_file():
-                self.add_patterns(read_patterns(patterns_path))
+                add_patterns_file(self, patterns_path)
         else:
             raise FileNotFoundError(f"{path}: not a patterns .jsonl file or a saved "
                                     f"{self.name} directory")
         return self
 
 
+def add_patterns_file(ruler, path):
+    """ruler.add_patterns(the entries of a patterns JSONL file); a FormatError names the
+    file (and the line, when the JSON is at fault)."""
+    entries = read_patterns(path)
+    try:
+        ruler.add_patterns(entries)
+    except (ValueError, TypeError) as err:
+        raise FormatError(one_line(err, 300), path) from None
+
+
 def read_patterns(path):
     """The entries of a patterns JSONL file; a FormatError names the line at fault."""
     entries = []
-    with Path(path).open(encoding="utf8") as file_:
-        for number, line in enumerate(file_, 1):
-            if not line.strip():
-                continue
-            try:
-                entry = srsly.json_loads(line)
-            except ValueError as err:
-                raise FormatError(f"not JSON ({err})", path, number) from None
-            if not isinstance(entry, dict) or "label" not in entry or "pattern" not in entry:
-                raise FormatError("a pattern is a JSON object with 'label' and 'pattern'",
-                                  path, number)
-            entries.append(entry)
+    try:
+        lines = Path(path).read_bytes().decode("utf8").split("\n")
+    except UnicodeDecodeError as err:
+        raise FormatError(f"not UTF-8 text ({err.reason} at byte {err.start})", path) from None
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            entry = srsly.json_loads(line)
+        except ValueError as err:
+            raise FormatError(f"not JSON ({err})", path, number) from None
+        if not isinstance(entry, dict) or "label" not in entry or "pattern" not in entry:
+            raise FormatError("a pattern is a JSON object with 'label' and 'pattern'",
+                              path, number)
+        entries.append(entry)
     return entries

@@ -20,7 +20,7 @@ from ..scorer import Scorer
 from ..tokens import Doc, Span
 from ..tokens.span_filters import (filter_chain_spans, prioritize_existing_ents_filter,
                                    prioritize_new_ents_filter)
-from .entityruler import read_patterns
+from .entityruler import add_patterns_file
 from .ner import make_ner_scorer
 
 DEFAULT_SPANS_KEY = "ruler"
@@ -296,7 +296,7 @@ class SpanRuler:
         self.clear()
         patterns_path = path / PATTERNS_FILE
         if patterns_path.is_file():
-            self.add_patterns(read_patterns(patterns_path))
+            add_patterns_file(self, patterns_path)
         elif not path.is_dir():
             raise FileNotFoundError(f"{path}: not a saved {self.name} directory")
         return self

@@ -5,6 +5,7 @@ from libc.string cimport memset
 from libc.stdint cimport int64_t, uint32_t
 from libc.stdlib cimport free, malloc
 
+from functools import partial
 from pathlib import Path
 
 import numpy
@@ -19,7 +20,7 @@ from ..lang import get_syntax_iterator
 from .entity_tags import MISSING_TAGS
 from ..symbols import EMPTY_MORPH, SYMBOL_IDS, UNIVERSAL_POS
 from .doc_io import doc_from_bytes, doc_to_bytes
-from .doc_json import doc_to_json, json_to_doc_args, set_json_annotations
+from .doc_json import doc_from_json, doc_to_json
 from .errors import E
 from .underscore import Underscore, remove_extension, set_extension
 from .morph import MorphAnalysis, normalize_feats
@@ -580,11 +581,10 @@ cdef class Doc:
         return doc_to_json(self, underscore)
 
     def from_json(self, doc_json, *, validate=False):
-        """Fill this (empty) Doc from Doc JSON as to_json writes it; a ValueError naming
-        the field at fault leaves it unchanged. (The JSON is always checked, so
-        `validate` changes nothing.)"""
-        cdef Doc built = Doc(self.vocab, **json_to_doc_args(doc_json))
-        set_json_annotations(built, doc_json)
+        """Fill this (empty) Doc from Doc JSON as to_json writes it; a FormatError (a
+        ValueError) naming the field at fault leaves it unchanged. (The JSON is always
+        checked, so `validate` changes nothing.)"""
+        cdef Doc built = doc_from_json(partial(Doc, self.vocab), doc_json)
         self._realloc(built.length)
         cdef int i
         for i in range(built.length):

@@ -3,10 +3,12 @@ offsets and annotation layers, entities, sentences, cats, span groups and extens
 
 Reading builds the Doc from words and spaces recovered from the offsets (whitespace
 other than one space after a token is a token of its own, as spaCy writes it), then
-sets what is given by characters; a value that does not fit is a one-line ValueError
-naming its field.
+sets what is given by characters; a value that does not fit is a one-line FormatError
+(a ValueError) reading "Doc JSON: <field>: <fault>".
 """
 import srsly
+
+from ..errors import FormatError, one_line
 
 JSON_TOKEN_ATTRS = ("tag", "pos", "morph", "lemma", "dep")
 DOC_ARGS = (("tag", "tags"), ("pos", "pos"), ("morph", "morphs"), ("lemma", "lemmas"),
@@ -75,24 +77,36 @@ def _json_value(name, value):
     return value
 
 
+def doc_from_json(make_doc, doc_json):
+    """The Doc `make_doc(**json_to_doc_args(doc_json))` with set_json_annotations done;
+    any fault of the JSON is a FormatError. Nothing outside the new Doc changes, except
+    that an extension the JSON names is registered (default None) if it was not."""
+    try:
+        return set_json_annotations(make_doc(**json_to_doc_args(doc_json)), doc_json)
+    except FormatError:
+        raise
+    except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as err:
+        raise _bad(f"{type(err).__name__}: {one_line(err, 200)}") from None
+
+
 def json_to_doc_args(doc_json):
     """The words, spaces and token annotations (Doc() keyword arguments) of Doc JSON."""
     if not isinstance(doc_json, dict) or not isinstance(doc_json.get("text"), str) \
             or not isinstance(doc_json.get("tokens"), list):
-        raise ValueError("Doc JSON must be a dict with 'text' (a string) and 'tokens' "
+        raise _bad("must be a dict with 'text' (a string) and 'tokens' "
                          "(a list), as Doc.to_json writes")
     text, tokens = doc_json["text"], doc_json["tokens"]
     first = tokens[0] if tokens and isinstance(tokens[0], dict) else {}
     layers = {name: [] for name in JSON_TOKEN_ATTRS + ("head",) if name in first}
     words, spaces, pos = [], [], 0
     for i, token in enumerate(tokens):
-        where = f"Doc JSON tokens[{i}]"
+        where = f"tokens[{i}]"
         if not isinstance(token, dict) or not all(isinstance(token.get(k), int)
                                                   for k in ("start", "end")):
-            raise ValueError(f"{where} must be a dict with integer 'start' and 'end'")
+            raise _bad(f"{where} must be a dict with integer 'start' and 'end'")
         start, end = token["start"], token["end"]
         if not pos <= start < end <= len(text):
-            raise ValueError(f"{where}: characters [{start}, {end}) do not follow the "
+            raise _bad(f"{where}: characters [{start}, {end}) do not follow the "
                              f"previous token in a text of {len(text)} characters")
         _add_gap(text[pos:start], spaces, where)
         words.append(text[start:end])
@@ -100,19 +114,24 @@ def json_to_doc_args(doc_json):
         pos = end
         for name, values in layers.items():
             if name not in token:
-                raise ValueError(f"{where} has no {name!r}, which tokens[0] has; a layer "
+                raise _bad(f"{where} has no {name!r}, which tokens[0] has; a layer "
                                  "is given for every token or for none")
-            values.append(token[name])
+            value = token[name]
+            if not isinstance(value, int if name == "head" else str) \
+                    or isinstance(value, bool):
+                raise _bad(f"{where}: {name!r} is {value!r}"[:200] + ", not "
+                           + ("an integer" if name == "head" else "a string"))
+            values.append(value)
         extra = [name for name in JSON_TOKEN_ATTRS + ("head",)
                  if name in token and name not in layers]
         if extra:
-            raise ValueError(f"{where} has {extra[0]!r}, which tokens[0] has not")
-    _add_gap(text[pos:], spaces, "Doc JSON: the text after the last token")
+            raise _bad(f"{where} has {extra[0]!r}, which tokens[0] has not")
+    _add_gap(text[pos:], spaces, "the text after the last token")
     args = {"words": words, "spaces": spaces}
     args.update({key: layers[name] for name, key in DOC_ARGS if name in layers})
     if "head" in layers:
         if "dep" not in layers:
-            raise ValueError("Doc JSON: tokens have 'head' but no 'dep'")
+            raise _bad("tokens have 'head' but no 'dep'")
         args["heads"] = layers["head"]
     elif "dep" in layers:
         args["heads"] = list(range(len(words)))  # labels without a tree: each its own head
@@ -124,7 +143,7 @@ def _add_gap(gap, spaces, where):
     if gap == "":
         return
     if gap != " " or not spaces:
-        raise ValueError(f"{where}: the text before it is {gap!r}, which no token covers "
+        raise _bad(f"{where}: the text before it is {gap!r}, which no token covers "
                          "(whitespace other than one space after a token is a token)")
     spaces[-1] = True
 
@@ -138,10 +157,15 @@ def set_json_annotations(doc, doc_json):
             and isinstance(item.get("end"), int)
         span = doc.char_span(item["start"], item["end"], label, kb_id=kb_id) if fits else None
         if span is None:
-            raise ValueError(f"Doc JSON {field}: {item!r}"[:200] + " does not cover whole "
+            raise _bad(f"{field}: {item!r}"[:200] + " does not cover whole "
                              "tokens")
         return span
 
+    for field, shape in (("sents", list), ("ents", list), ("spans", dict), ("cats", dict),
+                         ("_", dict), ("underscore_token", dict), ("underscore_span", dict)):
+        value = doc_json.get(field)
+        if value is not None and not isinstance(value, shape):
+            raise _bad(f"{field} is a {type(value).__name__}, not a {shape.__name__}")
     sents = [char_span("sents", item) for item in doc_json.get("sents") or []]
     groups = {name: [char_span(f"spans[{name!r}]", item, item.get("label", ""),
                                item.get("kb_id", "")) for item in items]
@@ -184,3 +208,7 @@ def _token_end(doc, start_char):
         if token.idx == start_char:
             return token.idx + len(token)
     return None
+
+
+def _bad(message):
+    return FormatError(message, "Doc JSON")

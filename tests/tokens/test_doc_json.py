@@ -3,6 +3,7 @@ reading spaCy's, extensions, and one-line errors that leave the Doc unchanged.""
 import pytest
 
 import fastnlp
+from fastnlp.errors import FormatError
 from fastnlp.tokens import Doc, Span, Token
 
 WORDS = ["Apple", "is", "big", ".", "\n", "It", "grows", "  "]
@@ -88,9 +89,9 @@ def test_extensions_go_through_underscore():
     (lambda d: d["tokens"][2].update(start=1), r"tokens\[2\]: characters \[1, 12\)"),
     (lambda d: d.update(text=d["text"].replace("is big", "is  big")), "which no token covers"),
     (lambda d: d["ents"].append({"start": 1, "end": 3, "label": "X"}),
-     "Doc JSON ents: .* does not cover whole tokens"),
+     "Doc JSON: ents: .* does not cover whole tokens"),
     (lambda d: d["spans"]["g"].append({"start": 0, "end": 2, "label": "", "kb_id": ""}),
-     r"Doc JSON spans\['g'\]"),
+     r"Doc JSON: spans\['g'\]"),
 ])
 def test_bad_json_is_one_line_and_leaves_the_doc_unchanged(change, match):
     vocab = fastnlp.blank("en").vocab
@@ -99,4 +100,5 @@ def test_bad_json_is_one_line_and_leaves_the_doc_unchanged(change, match):
     target = Doc(vocab)
     with pytest.raises(ValueError, match=match) as info:
         target.from_json(data)
+    assert isinstance(info.value, FormatError)
     assert "\n" not in str(info.value) and len(target) == 0 and not target.spans

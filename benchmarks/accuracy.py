@@ -1,13 +1,16 @@
 """Pipeline accuracy and training speed: fastnlp vs spaCy 3.8, same config, same budget.
 
-Usage: python benchmarks/accuracy.py [--pipeline tagger | tagger,parser,ner]
+Usage: python benchmarks/accuracy.py [--pipeline tagger | tagger,parser,ner |
+                                      morphologizer,senter]
        [--epochs 3] [--limit 0] [--dev-limit 0] [--max-steps 0] [--threads 1]
        [--work /tmp/fastnlp-accuracy] [--data DIR] [--only LIB | --report]
 
 --pipeline picks the reference config: `tagger` (default) trains
 benchmarks/configs/tagger_efficiency.cfg, `tagger,parser,ner` trains
 benchmarks/configs/full_efficiency.cfg (`spacy init config -p tagger,parser,ner -o
-efficiency`); entities come from the `NE=` tags in the CoNLL-U MISC column. The full
+efficiency`), `morphologizer,senter` trains benchmarks/configs/morph_senter_efficiency.cfg
+(`spacy init config -p morphologizer,senter -o efficiency`: UPOS+FEATS and sentence
+starts); entities come from the `NE=` tags in the CoNLL-U MISC column. The full
 pipeline reports Tag %, UAS, LAS, sentence F and entity P/R/F, each scored on raw text
 and again with the gold tokenization and sentences (`evaluate -G`).
 
@@ -43,13 +46,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIGS = {"tagger": ROOT / "benchmarks" / "configs" / "tagger_efficiency.cfg",
-           "tagger,parser,ner": ROOT / "benchmarks" / "configs" / "full_efficiency.cfg"}
+           "tagger,parser,ner": ROOT / "benchmarks" / "configs" / "full_efficiency.cfg",
+           "morphologizer,senter":
+               ROOT / "benchmarks" / "configs" / "morph_senter_efficiency.cfg"}
 # (score key, column title) per pipeline; all are fractions printed as percentages.
 COLUMNS = {"tagger": [("tag_acc", "Tag %")],
            "tagger,parser,ner": [("tag_acc", "Tag %"), ("dep_uas", "UAS"),
                                  ("dep_las", "LAS"), ("sents_f", "Sent F"),
                                  ("ents_p", "NER P"), ("ents_r", "NER R"),
-                                 ("ents_f", "NER F")]}
+                                 ("ents_f", "NER F")],
+           "morphologizer,senter": [("pos_acc", "POS %"), ("morph_acc", "Morph %"),
+                                    ("morph_micro_f", "Feats F"), ("sents_f", "Sent F")]}
 TIMER = ROOT / "benchmarks" / "configs" / "train_timer.py"
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "ud-en-ewt"
 SENTS_PER_DOC = 10
@@ -240,8 +247,9 @@ def main():
     parser.add_argument("--pipeline", choices=sorted(CONFIGS), default="tagger",
                         help="components to train (picks the reference config)")
     parser.add_argument("--work", type=Path, default=None,
-                        help="default /tmp/fastnlp-accuracy (tagger) or "
-                             "/tmp/fastnlp-accuracy-full (tagger,parser,ner)")
+                        help="default /tmp/fastnlp-accuracy (tagger), "
+                             "/tmp/fastnlp-accuracy-full (tagger,parser,ner), "
+                             "/tmp/fastnlp-accuracy-morphologizer-senter")
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--max-steps", type=int, default=0)
     parser.add_argument("--limit", type=int, default=0, help="training docs (0: all)")
@@ -255,8 +263,9 @@ def main():
                              "by two --only runs")
     args = parser.parse_args()
     if args.work is None:
-        args.work = Path("/tmp/fastnlp-accuracy" + ("" if args.pipeline == "tagger"
-                                                     else "-full"))
+        suffix = {"tagger": "", "tagger,parser,ner": "-full"}.get(
+            args.pipeline, "-" + args.pipeline.replace(",", "-"))
+        args.work = Path("/tmp/fastnlp-accuracy" + suffix)
     args.work.mkdir(parents=True, exist_ok=True)
     corpora = convert(args.data, args.work)
     reference = CONFIGS[args.pipeline]
@@ -280,7 +289,7 @@ def main():
         model = result["out"] / "model-last"
         scores = evaluate(lib, model, corpora[lib][1], args.work, args)
         result["scores"] = {key: scores.get(key) for key, _ in columns}
-        if args.pipeline != "tagger":
+        if "parser" in args.pipeline:  # -G gives the senter the gold sentences
             gold = evaluate(lib, model, corpora[lib][1], args.work, args, gold_preproc=True)
             result["scores_gold"] = {key: gold.get(key) for key, _ in columns}
         results[lib] = result

@@ -8,7 +8,8 @@ built-in name resolves. A module that registers functions is added here.
 from . import language, vectors  # noqa: F401  (tokenizers, vectors)
 from .ml import parser_model, tok2vec  # noqa: F401  (architectures)
 from .pipeline import (  # noqa: F401
-    attributeruler, entityruler, ner, parser, sentencizer, spanruler, tagger)
+    attributeruler, entityruler, morphologizer, ner, parser, senter, sentencizer, spanruler,
+    tagger)
 from .pipeline import functions  # noqa: F401  (merge_entities, merge_noun_chunks, ...)
 from .pipeline import tok2vec as tok2vec_component  # noqa: F401
 from .training import augment, batchers, corpus, loggers  # noqa: F401

@@ -12,8 +12,7 @@ import fastnlp
 from fastnlp.cli.convert import convert
 from fastnlp.cli.init_config import make_config
 from fastnlp.training.corpus import Corpus
-from test_e2e_tagger import _slice_conllu
-from train_data import EWT, REPO
+from train_data import EWT, REPO, slice_conllu
 
 N_TRAIN_SENTS = 4000
 N_DEV_SENTS = 500
@@ -32,8 +31,8 @@ def ewt_pipeline(tmp_path_factory):
     if not (EWT / "en_ewt-train.conllu").exists():
         pytest.skip(f"UD English EWT not found at {EWT}")
     root = tmp_path_factory.mktemp("ewt_pipeline")
-    _slice_conllu(EWT / "en_ewt-train.conllu", root / "train.conllu", N_TRAIN_SENTS)
-    _slice_conllu(EWT / "en_ewt-dev.conllu", root / "dev.conllu", N_DEV_SENTS)
+    slice_conllu(EWT / "en_ewt-train.conllu", root / "train.conllu", N_TRAIN_SENTS)
+    slice_conllu(EWT / "en_ewt-dev.conllu", root / "dev.conllu", N_DEV_SENTS)
     convert(root / "train.conllu", root, n_sents=10)
     convert(root / "dev.conllu", root, n_sents=10)
     make_config("en", ["tagger", "parser", "ner"]).to_disk(root / "config.cfg")

@@ -1,14 +1,12 @@
 """End to end: convert a slice of UD English EWT, train tok2vec + tagger from a config,
 load model-best and score it on a slice of dev."""
-from pathlib import Path
-
 import pytest
 
 import fastnlp
 from fastnlp.cli.convert import convert
 from fastnlp.training.corpus import Corpus
 from fastnlp.training.train import train
-from train_data import EWT, TINY_CONFIG, write_config
+from train_data import EWT, TINY_CONFIG, slice_conllu, write_config
 
 N_TRAIN_SENTS = 3000
 N_DEV_SENTS = 1000
@@ -17,26 +15,13 @@ N_DEV_SENTS = 1000
 TAG_ACC_FLOOR = 0.86
 
 
-def _slice_conllu(source, dest, n_sents):
-    """The first n_sents sentences of a CoNLL-U file."""
-    lines, count = [], 0
-    with open(source, encoding="utf8") as file:
-        for line in file:
-            lines.append(line)
-            if not line.strip():
-                count += 1
-                if count >= n_sents:
-                    break
-    Path(dest).write_text("".join(lines), encoding="utf8")
-
-
 @pytest.fixture(scope="module")
 def ewt_slices(tmp_path_factory):
     if not (EWT / "en_ewt-train.conllu").exists():
         pytest.skip(f"UD English EWT not found at {EWT}")
     root = tmp_path_factory.mktemp("ewt")
-    _slice_conllu(EWT / "en_ewt-train.conllu", root / "train.conllu", N_TRAIN_SENTS)
-    _slice_conllu(EWT / "en_ewt-dev.conllu", root / "dev.conllu", N_DEV_SENTS)
+    slice_conllu(EWT / "en_ewt-train.conllu", root / "train.conllu", N_TRAIN_SENTS)
+    slice_conllu(EWT / "en_ewt-dev.conllu", root / "dev.conllu", N_DEV_SENTS)
     convert(root / "train.conllu", root, n_sents=10)
     convert(root / "dev.conllu", root, n_sents=10)
     return root / "train.spacy", root / "dev.spacy"

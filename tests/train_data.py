@@ -145,3 +145,16 @@ def save_tiny_tagger(path):
     nlp.initialize(lambda: examples)
     nlp.to_disk(path)
     return path
+
+
+def slice_conllu(source, dest, n_sents):
+    """The first n_sents sentences of a CoNLL-U file."""
+    lines, count = [], 0
+    with open(source, encoding="utf8") as file:
+        for line in file:
+            lines.append(line)
+            if not line.strip():
+                count += 1
+                if count >= n_sents:
+                    break
+    Path(dest).write_text("".join(lines), encoding="utf8")

@@ -50,21 +50,29 @@ use_upper = true
 nO = null
 """
 TAGGER_BLOCK = """
-[components.tagger]
-factory = "tagger"
+[components.{name}]
+factory = "{name}"
 label_smoothing = 0.05
 
-[components.tagger.model]
+[components.{name}.model]
 @architectures = "fastnlp.Tagger.v1"
 nO = null
 normalize = false
+"""
+# The senter keeps its factory's own small tok2vec (as spaCy's template does).
+SENTER_BLOCK = """
+[components.senter]
+factory = "senter"
 """
 COMPONENT_BLOCKS = {
     "parser": TRANSITION_BLOCK.format(name="parser", hidden_width=128, maxout_pieces=3)
     + LISTENER_BLOCK.format(name="parser"),
     "ner": TRANSITION_BLOCK.format(name="ner", hidden_width=64, maxout_pieces=2)
     + LISTENER_BLOCK.format(name="ner"),
-    "tagger": TAGGER_BLOCK + LISTENER_BLOCK.format(name="tagger"),
+    "tagger": TAGGER_BLOCK.format(name="tagger") + LISTENER_BLOCK.format(name="tagger"),
+    "morphologizer": TAGGER_BLOCK.format(name="morphologizer")
+    + LISTENER_BLOCK.format(name="morphologizer"),
+    "senter": SENTER_BLOCK,
 }
 SECTION_ORDER = ["paths", "system", "nlp", "components", "corpora", "training", "initialize"]
 # Size of the shared tok2vec for each optimization goal.

@@ -155,6 +155,11 @@ def set_json_annotations(doc, doc_json):
     def char_span(field, item, label=0, kb_id=0):
         fits = isinstance(item, dict) and isinstance(item.get("start"), int) \
             and isinstance(item.get("end"), int)
+        for name, value in (("label", label), ("kb_id", kb_id)):
+            if not (isinstance(value, str) or value == 0
+                    or isinstance(value, int) and value in doc.vocab.strings):
+                raise _bad(f"{field}: {name} {value!r}"[:200] + " is not a string (nor "
+                           "the id of one in the vocab)")
         span = doc.char_span(item["start"], item["end"], label, kb_id=kb_id) if fits else None
         if span is None:
             raise _bad(f"{field}: {item!r}"[:200] + " does not cover whole "

@@ -92,6 +92,9 @@ def test_extensions_go_through_underscore():
      "Doc JSON: ents: .* does not cover whole tokens"),
     (lambda d: d["spans"]["g"].append({"start": 0, "end": 2, "label": "", "kb_id": ""}),
      r"Doc JSON: spans\['g'\]"),
+    (lambda d: d["spans"]["g"][0].update(label=457),
+     r"Doc JSON: spans\['g'\]: label 457 is not a string"),
+    (lambda d: d["ents"][0].update(label=None), "Doc JSON: ents: label None"),
 ])
 def test_bad_json_is_one_line_and_leaves_the_doc_unchanged(change, match):
     vocab = fastnlp.blank("en").vocab

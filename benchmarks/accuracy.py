@@ -1,7 +1,7 @@
 """Pipeline accuracy and training speed: fastnlp vs spaCy 3.8, same config, same budget.
 
 Usage: python benchmarks/accuracy.py [--pipeline tagger | tagger,parser,ner |
-                                      morphologizer,senter]
+                                      morphologizer,senter | textcat | textcat_multilabel]
        [--epochs 3] [--limit 0] [--dev-limit 0] [--max-steps 0] [--threads 1]
        [--work /tmp/fastnlp-accuracy] [--data DIR] [--only LIB | --report]
 
@@ -10,12 +10,17 @@ benchmarks/configs/tagger_efficiency.cfg, `tagger,parser,ner` trains
 benchmarks/configs/full_efficiency.cfg (`spacy init config -p tagger,parser,ner -o
 efficiency`), `morphologizer,senter` trains benchmarks/configs/morph_senter_efficiency.cfg
 (`spacy init config -p morphologizer,senter -o efficiency`: UPOS+FEATS and sentence
-starts); entities come from the `NE=` tags in the CoNLL-U MISC column. The full
+starts); entities come from the `NE=` tags in the CoNLL-U MISC column. `textcat` trains
+benchmarks/configs/textcat_efficiency.cfg (`spacy init config -p textcat -o efficiency`:
+the BOW model) and `textcat_multilabel` benchmarks/configs/textcat_multilabel_ensemble.cfg
+(`... -p textcat_multilabel -o accuracy`, static vectors off: tok2vec + TextCatEnsemble)
+on EWT texts of three sentences classified by genre (benchmarks/genre_corpus.py; the
+multilabel corpus adds QUESTION). The full
 pipeline reports Tag %, UAS, LAS, sentence F and entity P/R/F, each scored on raw text
 and again with the gold tokenization and sentences (`evaluate -G`).
 
 1. Converts UD English-EWT train/dev CoNLL-U (10 sentences per doc) with each
-   library's converter.
+   library's converter (text classification: one genre corpus for both).
 2. Trains both on the --pipeline's config (spaCy 3.8.18's `init config ... -o
    efficiency` output), with the same overrides:
    epochs, max steps, no evaluation inside the loop (it would be timed), no patience.
@@ -48,7 +53,12 @@ ROOT = Path(__file__).resolve().parent.parent
 CONFIGS = {"tagger": ROOT / "benchmarks" / "configs" / "tagger_efficiency.cfg",
            "tagger,parser,ner": ROOT / "benchmarks" / "configs" / "full_efficiency.cfg",
            "morphologizer,senter":
-               ROOT / "benchmarks" / "configs" / "morph_senter_efficiency.cfg"}
+               ROOT / "benchmarks" / "configs" / "morph_senter_efficiency.cfg",
+           "textcat": ROOT / "benchmarks" / "configs" / "textcat_efficiency.cfg",
+           "textcat_multilabel":
+               ROOT / "benchmarks" / "configs" / "textcat_multilabel_ensemble.cfg"}
+# Text classification trains on genre_corpus.py's texts (genre from the sent_id).
+TEXTCAT_PIPELINES = {"textcat": False, "textcat_multilabel": True}  # -> multilabel cats
 # (score key, column title) per pipeline; all are fractions printed as percentages.
 COLUMNS = {"tagger": [("tag_acc", "Tag %")],
            "tagger,parser,ner": [("tag_acc", "Tag %"), ("dep_uas", "UAS"),
@@ -56,7 +66,11 @@ COLUMNS = {"tagger": [("tag_acc", "Tag %")],
                                  ("ents_p", "NER P"), ("ents_r", "NER R"),
                                  ("ents_f", "NER F")],
            "morphologizer,senter": [("pos_acc", "POS %"), ("morph_acc", "Morph %"),
-                                    ("morph_micro_f", "Feats F"), ("sents_f", "Sent F")]}
+                                    ("morph_micro_f", "Feats F"), ("sents_f", "Sent F")],
+           "textcat": [("cats_score", "Macro F"), ("cats_micro_f", "Micro F"),
+                       ("cats_macro_auc", "AUC")],
+           "textcat_multilabel": [("cats_macro_f", "Macro F"), ("cats_micro_f", "Micro F"),
+                                  ("cats_macro_auc", "AUC")]}
 TIMER = ROOT / "benchmarks" / "configs" / "train_timer.py"
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "ud-en-ewt"
 SENTS_PER_DOC = 10
@@ -80,8 +94,18 @@ def run(cmd, *, env=None, log=None):
     return proc.stdout, seconds
 
 
-def convert(data, work):
-    """(fastnlp train, dev), (spaCy train, dev) .spacy paths, converted once per work dir."""
+def convert(data, work, pipeline):
+    """(fastnlp train, dev), (spaCy train, dev) .spacy paths, converted once per work dir
+    (for text classification, one genre corpus both libraries read)."""
+    if pipeline in TEXTCAT_PIPELINES:
+        sys.path.insert(0, str(ROOT))
+        from benchmarks.genre_corpus import write_genre_corpus
+        paths = [work / "corpus-genre" / f"en_ewt-{part}.spacy" for part in ("train", "dev")]
+        for part, path in zip(("train", "dev"), paths):
+            if not path.exists():
+                write_genre_corpus(data / f"en_ewt-{part}.conllu", path,
+                                   multilabel=TEXTCAT_PIPELINES[pipeline])
+        return {"fastnlp": paths, "spacy": paths}
     out = {}
     for lib in ("fastnlp", "spacy"):
         target = work / f"corpus-{lib}"
@@ -200,7 +224,7 @@ def report(results, args, dropped, note=None):
     columns = COLUMNS[args.pipeline]
     budget = f"{args.epochs} epoch(s)" + (f", max {args.max_steps} steps" if args.max_steps
                                           else "")
-    print(f"\nUD English-EWT, {args.pipeline} (efficiency config), {budget}, limit "
+    print(f"\nUD English-EWT, {args.pipeline} ({CONFIGS[args.pipeline].name}), {budget}, limit "
           f"{args.limit or 'none'}, {args.threads} BLAS thread(s)")
     if dropped:
         print(f"fastnlp config: reference without [{'], ['.join(dropped)}]")
@@ -267,7 +291,7 @@ def main():
             args.pipeline, "-" + args.pipeline.replace(",", "-"))
         args.work = Path("/tmp/fastnlp-accuracy" + suffix)
     args.work.mkdir(parents=True, exist_ok=True)
-    corpora = convert(args.data, args.work)
+    corpora = convert(args.data, args.work, args.pipeline)
     reference = CONFIGS[args.pipeline]
     config, dropped = fastnlp_config(args.work, reference)
     configs = {"fastnlp": config, "spacy": reference}

@@ -6,10 +6,10 @@ list is the one place that imports them all, so that after `import fastnlp` ever
 built-in name resolves. A module that registers functions is added here.
 """
 from . import language, vectors  # noqa: F401  (tokenizers, vectors)
-from .ml import parser_model, tok2vec  # noqa: F401  (architectures)
+from .ml import parser_model, textcat, tok2vec  # noqa: F401  (architectures)
 from .pipeline import (  # noqa: F401
     attributeruler, entityruler, morphologizer, ner, parser, senter, sentencizer, spanruler,
-    tagger)
+    tagger, textcat)
 from .pipeline import functions  # noqa: F401  (merge_entities, merge_noun_chunks, ...)
 from .pipeline import tok2vec as tok2vec_component  # noqa: F401
 from .training import augment, batchers, corpus, loggers  # noqa: F401

@@ -29,6 +29,11 @@ class CorpusStats:
         self.misaligned = []
         self.missing_heads = 0
         self.nonproj = 0
+        self.cats = Counter()            # label -> docs where it is positive (1.0)
+        self.cat_labels = Counter()      # label -> docs that give it a value
+        self.docs_without_cats = 0
+        self.multi_positive = 0          # docs with more than one positive label
+        self.bad_cat_values = []         # (doc index, label, value) other than 0.0/1.0
 
     def add(self, index, example):
         ref = example.reference
@@ -50,6 +55,7 @@ class CorpusStats:
                     self.missing_heads += 1
         if has_parse:
             self.nonproj += _count_nonprojective(ref)
+        self._add_cats(index, ref.cats)
         predicted = example.predicted
         for ent in ref.ents:
             self.ents[ent.label_] += 1
@@ -60,6 +66,21 @@ class CorpusStats:
             if predicted.char_span(ent.start_char, ent.end_char) is None:
                 self.misaligned.append((index, ent.start_char, ent.end_char, ent.label_,
                                         ent.text))
+
+
+    def _add_cats(self, index, cats):
+        if not cats:
+            self.docs_without_cats += 1
+            return
+        positives = 0
+        for label, value in cats.items():
+            self.cat_labels[label] += 1
+            if value == 1.0:
+                self.cats[label] += 1
+                positives += 1
+            elif value != 0.0:
+                self.bad_cat_values.append((index, label, value))
+        self.multi_positive += positives > 1
 
 
 def _count_nonprojective(doc):
@@ -87,7 +108,8 @@ def report(train, dev, *, out=typer.echo, verbose=False):
             f"{len(stats.vocab)} unique words")
     problems = 0
     for title, key in (("Tags", "tags"), ("POS", "pos"), ("Dependency labels", "deps"),
-                       ("Entity labels", "ents")):
+                       ("Entity labels", "ents"), ("Text categories (docs where positive)",
+                                                   "cats")):
         counts = getattr(train, key)
         if not counts:
             continue
@@ -101,6 +123,7 @@ def report(train, dev, *, out=typer.echo, verbose=False):
         if unseen:
             problems += 1
             out(f"! dev labels never seen in train: {', '.join(unseen)}")
+    problems += _report_cats(train, dev, out)
     for name, stats in (("train", train), ("dev", dev)):
         if stats.edge_ws_ents:
             problems += 1
@@ -112,6 +135,34 @@ def report(train, dev, *, out=typer.echo, verbose=False):
             out(f"! {name}: {stats.missing_heads} tokens have no head annotation")
         if stats.nonproj:
             out(f"  {name}: {stats.nonproj} crossing arcs (non-projective trees)")
+    return problems
+
+
+def _report_cats(train, dev, out):
+    """The text classification checks: docs without cats, labels some docs leave out
+    (missing values: textcat reads them as 0.0), several positives, values not 0/1."""
+    problems = 0
+    for name, stats in (("train", train), ("dev", dev)):
+        if not stats.cat_labels:
+            continue
+        labelled = stats.docs - stats.docs_without_cats
+        if stats.docs_without_cats:
+            out(f"! {name}: {stats.docs_without_cats} of {stats.docs} docs have no cats")
+        partial = [f"{label} ({labelled - n})" for label, n in stats.cat_labels.items()
+                   if n < labelled]
+        if partial:
+            out(f"! {name}: labels missing from some docs with cats (textcat reads them "
+                f"as 0.0, textcat_multilabel as unknown): {', '.join(partial)}")
+        kind = (f"{stats.multi_positive} docs with several positive labels: for "
+                "textcat_multilabel (textcat takes one per doc)" if stats.multi_positive
+                else "one positive label per doc at most: mutually exclusive classes "
+                     "(textcat)")
+        out(f"  {name}: {kind}")
+        if stats.bad_cat_values:
+            problems += 1
+            index, label, value = stats.bad_cat_values[0]
+            out(f"! {name}: {len(stats.bad_cat_values)} cats values are neither 0.0 nor "
+                f"1.0 (first: doc {index}, {label}={value})")
     return problems
 
 

@@ -82,16 +82,30 @@ def evaluate_cli(
             if scores.get(key) is None:
                 continue
             value = scores[key]
+            if key == "cats_score" and scores.get("cats_score_desc"):
+                title = f"{title} ({scores['cats_score_desc']})"
             typer.echo(f"{title:<10} {value:.0f}" if kind == "count" else
                        f"{title:<10} {100 * value:.2f}")
-        per_type = scores.get("ents_per_type") or {}
-        if per_type:
-            typer.echo("\nNER per type     P       R       F")
-            for label, prf in sorted(per_type.items()):
-                typer.echo(f"{label:<12} {100 * prf['p']:7.2f} {100 * prf['r']:7.2f} "
-                           f"{100 * prf['f']:7.2f}")
+        _print_prf_table("NER per type", scores.get("ents_per_type"))
+        _print_prf_table("Textcat per label", scores.get("cats_f_per_type"))
+        auc = {label: value for label, value in (scores.get("cats_auc_per_type") or {}).items()
+               if value is not None}
+        if auc:
+            typer.echo(f"\n{'Textcat ROC AUC':<20} {'AUC':>7}")
+            for label, value in auc.items():
+                typer.echo(f"{label:<20} {value:7.3f}")
         if displacy_path is not None:
             typer.echo(f"\nGenerated {displacy_limit} parses as HTML in {displacy_path}")
         if output is not None:
             srsly.write_json(output, scores)
             typer.echo(f"\nSaved metrics to {output}")
+
+
+def _print_prf_table(title, per_label):
+    """A P/R/F table (percentages), one row per label, if there are any."""
+    if not per_label:
+        return
+    typer.echo(f"\n{title:<20} {'P':>7} {'R':>7} {'F':>7}")
+    for label, prf in sorted(per_label.items()):
+        typer.echo(f"{label:<20} {100 * prf['p']:7.2f} {100 * prf['r']:7.2f} "
+                   f"{100 * prf['f']:7.2f}")

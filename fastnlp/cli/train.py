@@ -17,7 +17,8 @@ SCORE_FORMATS = {
     "morph_acc": ("Morph %", "pct"), "lemma_acc": ("Lemma %", "pct"),
     "dep_uas": ("UAS", "pct"), "dep_las": ("LAS", "pct"), "ents_p": ("NER P", "pct"),
     "ents_r": ("NER R", "pct"), "ents_f": ("NER F", "pct"), "sents_p": ("Sent P", "pct"),
-    "sents_r": ("Sent R", "pct"), "sents_f": ("Sent F", "pct"), "speed": ("WPS", "count"),
+    "sents_r": ("Sent R", "pct"), "sents_f": ("Sent F", "pct"), "cats_score": ("Textcat", "pct"),
+    "speed": ("WPS", "count"),
 }
 
 

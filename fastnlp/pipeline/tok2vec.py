@@ -34,7 +34,7 @@ def build_tok2vec_listener(width: int, upstream: str = "*"):
     In training it returns the batch the upstream component sent and passes gradients
     back to it; in prediction it reads `doc.tensor`.
     """
-    return Model(LISTENER_NAME, _listener_forward, dims={"nO": width, "nI": None},
+    return Model(LISTENER_NAME, _listener_forward, dims={"nO": width},
                  attrs={"upstream_name": upstream, "batch": None})
 
 

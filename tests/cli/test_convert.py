@@ -140,3 +140,35 @@ def test_jsonl_is_tokenized_with_the_lang_tokenizer(tmp_path):
     result = CliRunner().invoke(app, ["convert", str(jsonl), str(tmp_path)])
     assert result.exit_code == 1
     assert f"{jsonl}:1: span [0, 3) 'ORG' does not match token boundaries" in result.output
+
+
+def test_csv_text_label_rows_become_one_hot_cats(tmp_path):
+    source = tmp_path / "reviews.csv"
+    source.write_text('text,label,id\n"Loved it, really",POS,1\nawful,NEG,2\n\n'
+                      '"two\nlines",POS,3\n', encoding="utf8")
+    result = CliRunner().invoke(app, ["convert", str(source), str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    docs = list(DocBin().from_disk(tmp_path / "reviews.spacy").get_docs(Vocab()))
+    assert [doc.text for doc in docs] == ["Loved it, really", "awful", "two\nlines"]
+    assert [doc.cats for doc in docs] == [{"NEG": 0.0, "POS": 1.0}, {"NEG": 1.0, "POS": 0.0},
+                                          {"NEG": 0.0, "POS": 1.0}]
+    jsonl = tmp_path / "one.jsonl"
+    jsonl.write_text(json.dumps({"text": "fine", "label": "POS"}) + "\n", encoding="utf8")
+    assert CliRunner().invoke(app, ["convert", str(jsonl), str(tmp_path)]).exit_code == 0
+    (doc,) = DocBin().from_disk(tmp_path / "one.spacy").get_docs(Vocab())
+    assert doc.cats == {"POS": 1.0}
+
+
+@pytest.mark.parametrize("text, message", [
+    ("words,label\na,B\n", ":1: the header row ['words', 'label'] has no 'text' column"),
+    ("text,label\nsome text\n", ":2: 1 columns, fewer than the header's 2"),
+    ("text,label\nok,A\n\n\nno label,\n", ":5: empty label"),
+    ("", ":1: empty file"),
+])
+def test_bad_csv_names_file_and_line(tmp_path, text, message):
+    source = tmp_path / "bad.csv"
+    source.write_text(text, encoding="utf8")
+    result = run_module("fastnlp", "convert", source, tmp_path)
+    assert result.returncode == 1
+    assert f"{source}{message}" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "bad.spacy").exists()

@@ -162,6 +162,30 @@ def test_debug_data_reports_counts_labels_and_misaligned_entities(tmp_path):
                         "dev\t0\t4\t5\tGPE\tU"]
 
 
+def test_debug_data_reports_text_categories(tmp_path):
+    vocab = Vocab()
+    cats = [{"SPORT": 1.0, "NEWS": 1.0}, {"SPORT": 0.0, "NEWS": 1.0}, {"NEWS": 0.5}, {}]
+    docs = []
+    for i, doc_cats in enumerate(cats):
+        doc = Doc(vocab, words=["text", str(i)])
+        doc.cats = doc_cats
+        docs.append(doc)
+    DocBin(docs=docs).to_disk(tmp_path / "train.spacy")
+    DocBin(docs=docs[:2]).to_disk(tmp_path / "dev.spacy")
+    result = CliRunner().invoke(app, ["debug-data", "en", str(tmp_path / "train.spacy"),
+                                      str(tmp_path / "dev.spacy"), "--verbose",
+                                      "--misaligned-out", str(tmp_path / "m.tsv")])
+    out = result.output
+    assert "2 labels in train" in out and "NEWS (2), SPORT (1)" in out
+    assert "train: 1 of 4 docs have no cats" in out
+    assert "labels missing from some docs with cats (textcat reads them as 0.0, " \
+           "textcat_multilabel as unknown): SPORT (1)" in out
+    assert "train: 1 docs with several positive labels" in out
+    assert "train: 1 cats values are neither 0.0 nor 1.0 (first: doc 2, NEWS=0.5)" in out
+    assert "dev: 1 docs with several positive labels" in out
+    assert result.exit_code == 0 and "1 problem(s) found" in out
+
+
 def test_debug_data_from_a_config(corpus, tmp_path):
     config = write_config(tmp_path / "config.cfg")
     result = CliRunner().invoke(app, [

@@ -6,6 +6,7 @@
 | iob    | IOB/IOB2 columns or `word|tag|iob` lines   | `iob_to_records`      |
 | jsonl  | JSON lines with character-offset entities  | `jsonl_to_records`    |
 | json   | spaCy v2 JSON training format              | `json_v2_to_records`  |
+| csv    | `text,label` rows for text classification  | `csv_to_records`      |
 """
 from pathlib import Path
 from typing import Callable, Dict, Iterator, Optional
@@ -16,12 +17,13 @@ from .iob import iob_to_records
 from .json_v2 import json_v2_to_records
 from .jsonl import jsonl_to_records
 from .records import DocRecord, group_records, merge_records, record_to_doc
+from .text_labels import csv_to_records
 
-CONVERTERS = ("conllu", "iob", "jsonl", "json")
+CONVERTERS = ("conllu", "iob", "jsonl", "json", "csv")
 SUFFIXES: Dict[str, str] = {
     ".conllu": "conllu", ".conll": "conllu", ".conllubio": "conllu",
     ".iob": "iob", ".iob2": "iob", ".bio": "iob", ".ner": "iob",
-    ".jsonl": "jsonl", ".json": "json",
+    ".jsonl": "jsonl", ".json": "json", ".csv": "csv",
 }
 
 
@@ -45,10 +47,12 @@ def read_records(text: str, converter: str, *, source=None, n_sents: int = 1,
         return jsonl_to_records(text, source, tokenize=tokenize)
     if converter == "json":
         return json_v2_to_records(text, source)
+    if converter == "csv":
+        return csv_to_records(text, source, tokenize=tokenize)
     raise ConversionError(Messages.unknown_converter.format(
         name=converter, names=", ".join(CONVERTERS)))
 
 
 __all__ = ["CONVERTERS", "DocRecord", "guess_converter", "read_records", "record_to_doc",
            "merge_records", "group_records", "conllu_to_records", "iob_to_records",
-           "jsonl_to_records", "json_v2_to_records"]
+           "jsonl_to_records", "json_v2_to_records", "csv_to_records"]

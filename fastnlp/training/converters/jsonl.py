@@ -6,6 +6,7 @@ Schema (one document per non-empty line):
      "entities": [[0, 5, "ORG"], [12, 21, "GPE"]],       # doc.ents; no overlaps
      "spans": {"sc": [[0, 5, "COMPANY"]]},                 # span groups; may overlap
      "cats": {"TECH": 1.0},                                # optional
+     "label": "TECH",                                      # or, for one class
      "words": ["Apple", "is", "in", "Cupertino", "."],     # optional tokenization
      "spaces": [true, true, true, false, false]}           # optional, with "words"
 
@@ -15,7 +16,9 @@ Schema (one document per non-empty line):
 - without "words" the text is tokenized by the converter's tokenizer (`--lang`);
   with "words" and no "spaces", the spaces are read from the text;
 - an entity or span whose ends are not token boundaries is an error, as is an
-  entity overlapping another; tokens outside every entity are "O".
+  entity overlapping another; tokens outside every entity are "O";
+- "label" (instead of "cats") gives cats {label: 1.0}: exclusive classes (textcat)
+  read the other labels as 0.0; textcat_multilabel needs them in "cats".
 """
 import json
 from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
@@ -120,5 +123,11 @@ def json_object_to_record(obj: dict, tokenize: Optional[Tokenize] = None) -> Doc
         for name, items in groups.items():
             rec.spans[name] = _to_tokens(text, words, spaces, _offsets(items, f"spans[{name!r}]"))
     if obj.get("cats"):
+        if not isinstance(obj["cats"], dict):
+            raise ValueError('"cats" must be an object {label: score}')
         rec.cats = {str(k): float(v) for k, v in obj["cats"].items()}
+    if obj.get("label") is not None:
+        if not isinstance(obj["label"], str) or "cats" in obj:
+            raise ValueError('"label" must be a string, given without "cats"')
+        rec.cats = {obj["label"]: 1.0}
     return rec

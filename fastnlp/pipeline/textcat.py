@@ -1,0 +1,285 @@
+"""Text classification: `textcat` (exclusive classes, one label per doc) and
+`textcat_multilabel` (each label independently), writing a score per label to doc.cats.
+
+As in spaCy: the loss is the mean squared error of the scores against the gold cats;
+gold values must be 0.0 or 1.0; `textcat` needs at least two labels and one positive
+label per doc, and a label missing from a doc's cats counts as 0.0 there, while for
+`textcat_multilabel` it is missing (no gradient). `threshold` (for the multilabel
+component) and `positive_label` (for a binary exclusive one, set in
+[initialize.components.textcat]) are kept in cfg and passed to the scorer.
+"""
+from itertools import islice
+
+import numpy
+from thinc.api import Config, set_dropout_rate
+
+from ..factories import register_factory
+from ..registry import registry
+from ..scorer import Scorer
+from .trainable import TrainablePipe
+
+_TOK2VEC = """
+[model.tok2vec]
+@architectures = "spacy.Tok2Vec.v2"
+
+[model.tok2vec.embed]
+@architectures = "spacy.MultiHashEmbed.v2"
+width = 64
+rows = [2000, 2000, 500, 1000, 500]
+attrs = ["NORM", "LOWER", "PREFIX", "SUFFIX", "SHAPE"]
+include_static_vectors = false
+
+[model.tok2vec.encode]
+@architectures = "spacy.MaxoutWindowEncoder.v2"
+width = ${model.tok2vec.embed.width}
+window_size = 1
+maxout_pieces = 3
+depth = 2
+"""
+
+
+def _ensemble_config(exclusive: bool):
+    return Config().from_str(f"""
+[model]
+@architectures = "spacy.TextCatEnsemble.v2"
+{_TOK2VEC}
+[model.linear_model]
+@architectures = "spacy.TextCatBOW.v3"
+exclusive_classes = {str(exclusive).lower()}
+length = 262144
+ngram_size = 1
+no_output_layer = false
+""")["model"]
+
+
+DEFAULT_SINGLE_TEXTCAT_MODEL = _ensemble_config(True)
+DEFAULT_MULTI_TEXTCAT_MODEL = _ensemble_config(False)
+CATS_SCORE_WEIGHTS = {"cats_score": 1.0, "cats_score_desc": None, "cats_micro_p": None,
+                      "cats_micro_r": None, "cats_micro_f": None, "cats_macro_p": None,
+                      "cats_macro_r": None, "cats_macro_f": None, "cats_macro_auc": None,
+                      "cats_f_per_type": None}
+
+
+def textcat_score(examples, **kwargs):
+    return Scorer.score_cats(examples, "cats", multi_label=False, **kwargs)
+
+
+def textcat_multilabel_score(examples, **kwargs):
+    return Scorer.score_cats(examples, "cats", multi_label=True, **kwargs)
+
+
+for _version in ("fastnlp.textcat_scorer.v1", "spacy.textcat_scorer.v1",
+                 "spacy.textcat_scorer.v2"):
+    registry.scorers.register(_version, func=lambda: textcat_score)
+for _version in ("fastnlp.textcat_multilabel_scorer.v1", "spacy.textcat_multilabel_scorer.v1",
+                 "spacy.textcat_multilabel_scorer.v2"):
+    registry.scorers.register(_version, func=lambda: textcat_multilabel_score)
+
+
+@register_factory(
+    "textcat",
+    default_config={"threshold": 0.0, "model": DEFAULT_SINGLE_TEXTCAT_MODEL,
+                    "scorer": {"@scorers": "spacy.textcat_scorer.v2"}},
+    default_score_weights=CATS_SCORE_WEIGHTS, files=TrainablePipe.FILES,
+    assigns=["doc.cats"],
+)
+def make_textcat(nlp, name, model, threshold: float, scorer):
+    return TextCategorizer(nlp.vocab, model, name, threshold=threshold, scorer=scorer)
+
+
+@register_factory(
+    "textcat_multilabel",
+    default_config={"threshold": 0.5, "model": DEFAULT_MULTI_TEXTCAT_MODEL,
+                    "scorer": {"@scorers": "spacy.textcat_multilabel_scorer.v2"}},
+    default_score_weights=CATS_SCORE_WEIGHTS, files=TrainablePipe.FILES,
+    assigns=["doc.cats"],
+)
+def make_multilabel_textcat(nlp, name, model, threshold: float, scorer):
+    return MultiLabel_TextCategorizer(nlp.vocab, model, name, threshold=threshold,
+                                      scorer=scorer)
+
+
+class TextCategorizer(TrainablePipe):
+    """Exclusive classes: each doc gets one score per label, summing to one."""
+
+    # Whether a label absent from a doc's gold cats is missing (else it counts as 0.0).
+    support_missing_values = False
+
+    def __init__(self, vocab, model, name="textcat", *, threshold=0.0,
+                 scorer=textcat_score):
+        super().__init__(vocab, model, name, scorer=scorer, threshold=float(threshold),
+                         positive_label=None)
+
+    @property
+    def label_data(self):
+        return self.labels
+
+    def predict(self, docs):
+        docs = list(docs)
+        if not any(len(doc) for doc in docs):
+            return self.model.ops.alloc2f(len(docs), len(self.labels))
+        return self.model.ops.asarray(self.model.predict(docs))
+
+    def set_annotations(self, docs, scores):
+        scores = self.model.ops.to_numpy(scores)
+        for i, doc in enumerate(docs):
+            for j, label in enumerate(self.labels):
+                doc.cats[label] = float(scores[i, j])
+
+    def update(self, examples, *, drop=0.0, sgd=None, losses=None):
+        if losses is None:
+            losses = {}
+        losses.setdefault(self.name, 0.0)
+        examples = list(examples)
+        self._check_cats(examples)
+        if not any(len(eg.predicted) for eg in examples):
+            return losses
+        set_dropout_rate(self.model, drop)
+        scores, backprop = self.model.begin_update([eg.predicted for eg in examples])
+        loss, d_scores = self.get_loss(examples, scores)
+        backprop(d_scores)
+        if sgd not in (None, False):
+            self.finish_update(sgd)
+        losses[self.name] += loss
+        return losses
+
+    def get_loss(self, examples, scores):
+        """Mean squared error over the labels, and its gradient (scores - truths)."""
+        examples = list(examples)
+        self._check_cats(examples)
+        truths, known = self._truths(examples)
+        d_scores = (scores - self.model.ops.asarray(truths)) * self.model.ops.asarray(known)
+        return float((d_scores ** 2).mean()), d_scores
+
+    def _truths(self, examples):
+        """(truths, known): (n_examples, n_labels) gold values, and 1.0 where a value is
+        given (or, for exclusive classes, always)."""
+        truths = numpy.zeros((len(examples), len(self.labels)), dtype="float32")
+        known = numpy.ones_like(truths)
+        for i, eg in enumerate(examples):
+            cats = eg.reference.cats
+            for j, label in enumerate(self.labels):
+                if label in cats:
+                    truths[i, j] = cats[label]
+                elif self.support_missing_values:
+                    known[i, j] = 0.0
+        return truths, known
+
+    def add_label(self, label):
+        """Add a label; on a trained model the output layer grows, keeping its weights
+        (a new exclusive label starts with a very low score)."""
+        if not isinstance(label, str):
+            raise ValueError(f"{self.name}: labels must be strings, got {label!r}")
+        if label in self.labels:
+            return 0
+        resize = self.model.attrs.get("resize_output") if self.model is not None else None
+        if resize is None and self._has_weights():
+            raise ValueError(f"{self.name}: cannot add label {label!r} to a trained "
+                             f"{self.model.name} model (it cannot be resized); "
+                             "retrain it with the label from the start")
+        self.cfg["labels"].append(label)
+        self.vocab.strings.add(label)
+        if resize is not None:
+            self.model = resize(self.model, len(self.labels))
+        return 1
+
+    def _has_weights(self):
+        output = self.model.get_ref("output_layer") if self.model.has_ref("output_layer") \
+            else None
+        return output is not None and any(output.has_param(name) and
+                                          output.get_param(name) is not None
+                                          for name in output.param_names)
+
+    def initialize(self, get_examples, *, nlp=None, labels=None, positive_label=None):
+        """Labels from `labels` or the examples' cats; sample examples set the shapes."""
+        if not callable(get_examples):
+            raise TypeError(f"{self.name}.initialize: get_examples must be a function "
+                            "returning Examples")
+        sample = list(islice(get_examples(), 10))
+        self._check_cats(get_examples())
+        if labels is None:
+            for eg in get_examples():
+                for label in eg.reference.cats:
+                    self.add_label(label)
+        else:
+            for label in labels:
+                self.add_label(label)
+        self._check_label_count()
+        if positive_label is not None:
+            if positive_label not in self.labels:
+                raise ValueError(f"{self.name}: positive_label {positive_label!r} is not "
+                                 f"one of the labels {list(self.labels)}")
+            if len(self.labels) != 2:
+                raise ValueError(f"{self.name}: positive_label {positive_label!r} is for "
+                                 f"two labels; there are {len(self.labels)}: "
+                                 f"{list(self.labels)}")
+        self.cfg["positive_label"] = positive_label
+        if not sample:
+            raise ValueError(f"{self.name}: initialize needs at least one example (with "
+                             "cats) to set up the model")
+        truths, _ = self._truths(sample)
+        self.model.initialize(X=[eg.reference for eg in sample], Y=truths)
+
+    def _check_label_count(self):
+        if len(self.labels) < 2:
+            raise ValueError(f"{self.name}: exclusive classes need at least two labels, "
+                             f"got {list(self.labels)}; use textcat_multilabel for a "
+                             "single yes/no label")
+
+    def _check_cats(self, examples):
+        for eg in examples:
+            values = list(eg.reference.cats.values())
+            self._check_values(eg, values)
+            if values.count(1.0) > 1:
+                raise ValueError(f"{self.name}: the doc {_preview(eg)} has more than one "
+                                 f"positive label ({_cats(eg)}); exclusive classes take "
+                                 "one: use textcat_multilabel for several")
+
+    def _check_values(self, eg, values):
+        for value in values:
+            if value not in (0.0, 1.0):
+                raise ValueError(f"{self.name}: the doc {_preview(eg)} has the cats "
+                                 f"value {value!r} ({_cats(eg)}); gold values are 0.0 "
+                                 "or 1.0")
+
+    def score(self, examples, **kwargs):
+        """The scorer's results, with cfg (threshold, positive_label) and the labels as
+        its defaults, as spaCy passes them."""
+        if self.scorer is None:
+            return {}
+        settings = {**self.cfg, "labels": self.labels, **kwargs}
+        return self.scorer(examples, **settings)
+
+
+class MultiLabel_TextCategorizer(TextCategorizer):
+    """Each label scored on its own (0..1); a label absent from gold cats is missing."""
+
+    support_missing_values = True
+
+    def __init__(self, vocab, model, name="textcat_multilabel", *, threshold=0.5,
+                 scorer=textcat_multilabel_score):
+        TrainablePipe.__init__(self, vocab, model, name, scorer=scorer,
+                               threshold=float(threshold))
+
+    def initialize(self, get_examples, *, nlp=None, labels=None):
+        super().initialize(get_examples, nlp=nlp, labels=labels)
+        self.cfg.pop("positive_label", None)
+
+    def _check_label_count(self):
+        if not self.labels:
+            raise ValueError(f"{self.name}: no labels. Pass examples with 'cats' to "
+                             f"nlp.initialize(get_examples), or call "
+                             f"nlp.get_pipe({self.name!r}).add_label(label) first")
+
+    def _check_cats(self, examples):
+        for eg in examples:
+            self._check_values(eg, list(eg.reference.cats.values()))
+
+
+def _preview(eg, width=40):
+    text = eg.reference.text
+    return repr(text if len(text) <= width else text[:width] + "...")
+
+
+def _cats(eg):
+    return ", ".join(f"{k}={v}" for k, v in eg.reference.cats.items())[:120]

@@ -334,7 +334,7 @@ def combined_score_weights(nlp, configured):
     for name in nlp.component_names:
         factory = nlp._pipe_configs.get(name, {}).get("factory")
         if factory:
-            weights.update(get_factory_meta(factory).default_score_weights)
+            weights.update(get_factory_meta(factory, nlp.lang).default_score_weights)
     weights.update(configured or {})
     total = sum(w for w in weights.values() if w)
     if total:

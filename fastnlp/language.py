@@ -9,7 +9,8 @@ from thinc.api import Config
 from .config import default_config, interpolate_config, resolve_initialize
 from .errors import ConfigError
 # FACTORIES, FactoryMeta and Vectors are importable from here, where they used to live.
-from .factories import FACTORIES, FactoryMeta, get_factory_meta, register_factory  # noqa: F401
+from .factories import (  # noqa: F401
+    FACTORIES, FactoryMeta, factory_names, get_factory_meta, register_factory)
 from .lang import get_lang_class
 from .pipe_analysis import DEFAULT_KEYS, analyze_pipes, validate_attrs
 from .ml.ops import resolve_cpu_gemm, set_cpu_gemm
@@ -101,15 +102,15 @@ class Language:
 
     @classmethod
     def has_factory(cls, name):
-        return name in FACTORIES
+        return name in factory_names(cls.lang)
 
     @classmethod
     def get_factory_meta(cls, name):
-        return get_factory_meta(name)
+        return get_factory_meta(name, cls.lang)
 
     @property
     def factory_names(self):
-        return sorted(FACTORIES)
+        return factory_names(self.lang)
 
     @property
     def factories(self):
@@ -206,15 +207,15 @@ class Language:
 
     def create_pipe(self, factory_name, name=None, *, config=None, validate=True):
         """Build a component from its factory, filling every setting into its config."""
-        meta = get_factory_meta(factory_name)
+        meta = get_factory_meta(factory_name, self.lang)
         name = name or factory_name
         cfg = Config({"factory": factory_name, **meta.default_config}).merge(Config(config or {}))
-        filled = registry.fill({"component": {"@factories": factory_name, "nlp": None,
+        filled = registry.fill({"component": {"@factories": meta.registry_name, "nlp": None,
                                               "name": name, **_without(cfg, "factory")}},
                                validate=validate)["component"]
         filled = {k: v for k, v in filled.items() if k not in ("@factories", "nlp", "name")}
-        resolved = registry.resolve({"component": {"@factories": factory_name, "nlp": self,
-                                                   "name": name, **filled}},
+        resolved = registry.resolve({"component": {"@factories": meta.registry_name,
+                                                   "nlp": self, "name": name, **filled}},
                                     validate=validate)["component"]
         self._pipe_configs[name] = Config({"factory": factory_name, **filled})
         model = getattr(resolved, "model", None)
@@ -267,7 +268,7 @@ class Language:
         """The FactoryMeta of the factory that made component `name`."""
         if name not in self.pipe_factories:
             self.get_pipe(name)  # the KeyError naming the components
-        return get_factory_meta(self.pipe_factories[name])
+        return get_factory_meta(self.pipe_factories[name], self.lang)
 
     def analyze_pipes(self, *, keys=DEFAULT_KEYS, pretty=False):
         """What the enabled components assign, require and score, and each requirement

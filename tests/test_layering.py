@@ -13,7 +13,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "fastnlp"
 LAYERS = [
     ("base", [r"errors", r"about", r"symbols", r"attrs", r"registry", r"system", r"factories",
               r"typedefs", r"structs", r"parts_of_speech", r"gpu", r"headers", r"glossary"]),
-    ("data", [r"strings", r"lexeme", r"lex_kernels", r"vocab", r"vectors", r"tokens(\..*)?",
+    ("data", [r"strings", r"lexeme", r"lex_kernels", r"vocab", r"vectors", r"lookups",
+              r"tokens(\..*)?",
               r"tokenizer(_\w+)?", r"lang", r"lang\.lex_attrs", r"lang\.punctuation",
               r"lang\.\w+\.\w+", r"lang\.sentence_terminals", r"scorer",
               r"training", r"training\.(example|alignment|align_kernel|annotations|"

@@ -8,7 +8,8 @@ from ..errors import ConfigError
 from ..loading import fill_config
 from ._util import user_errors
 
-# The shared tok2vec every generated pipeline starts with, and each component's block.
+# The shared tok2vec (first in a generated pipeline when a component listens to it), and
+# each component's block.
 TOK2VEC_BLOCK = """
 [components.tok2vec]
 factory = "tok2vec"
@@ -64,6 +65,43 @@ SENTER_BLOCK = """
 [components.senter]
 factory = "senter"
 """
+# Text classifiers: the BOW model alone when optimizing for efficiency (as spaCy's
+# template), the ensemble over the shared tok2vec for accuracy.
+TEXTCAT_BOW_BLOCK = """
+[components.{name}]
+factory = "{name}"
+
+[components.{name}.model]
+@architectures = "spacy.TextCatBOW.v3"
+exclusive_classes = {exclusive}
+length = 262144
+ngram_size = 1
+no_output_layer = false
+"""
+TEXTCAT_ENSEMBLE_BLOCK = """
+[components.{name}]
+factory = "{name}"
+
+[components.{name}.model]
+@architectures = "spacy.TextCatEnsemble.v2"
+
+[components.{name}.model.tok2vec]
+@architectures = "spacy.Tok2VecListener.v1"
+width = ${{components.tok2vec.model.encode.width}}
+upstream = "*"
+
+[components.{name}.model.linear_model]
+@architectures = "spacy.TextCatBOW.v3"
+exclusive_classes = {exclusive}
+length = 262144
+ngram_size = 1
+no_output_layer = false
+"""
+TEXTCAT_BLOCKS = {
+    (name, optimize): (TEXTCAT_BOW_BLOCK if optimize == "efficiency"
+                       else TEXTCAT_ENSEMBLE_BLOCK).format(name=name, exclusive=exclusive)
+    for name, exclusive in (("textcat", "true"), ("textcat_multilabel", "false"))
+    for optimize in ("efficiency", "accuracy")}
 COMPONENT_BLOCKS = {
     "parser": TRANSITION_BLOCK.format(name="parser", hidden_width=128, maxout_pieces=3)
     + LISTENER_BLOCK.format(name="parser"),
@@ -73,6 +111,8 @@ COMPONENT_BLOCKS = {
     "morphologizer": TAGGER_BLOCK.format(name="morphologizer")
     + LISTENER_BLOCK.format(name="morphologizer"),
     "senter": SENTER_BLOCK,
+    "textcat": None,               # TEXTCAT_BLOCKS, by --optimize
+    "textcat_multilabel": None,
 }
 SECTION_ORDER = ["paths", "system", "nlp", "components", "corpora", "training", "initialize"]
 # Size of the shared tok2vec for each optimization goal.
@@ -87,12 +127,17 @@ def make_config(lang, pipeline, optimize="efficiency"):
                           f"{', '.join(COMPONENT_BLOCKS)}")
     if optimize not in SIZES:
         raise ConfigError(f"init config: --optimize must be one of {', '.join(SIZES)}")
-    names = ", ".join(f'"{name}"' for name in ["tok2vec"] + list(pipeline))
+    blocks = [COMPONENT_BLOCKS[name] or TEXTCAT_BLOCKS[name, optimize] for name in pipeline]
+    # The shared tok2vec only when a component listens to it.
+    shared = ["tok2vec"] if any("Tok2VecListener" in block for block in blocks) else []
+    names = ", ".join(f'"{name}"' for name in shared + list(pipeline))
     text = f'[nlp]\nlang = "{lang}"\npipeline = [{names}]\n\n[components]\n\n[training]\n'
-    block = TOK2VEC_BLOCK
-    for key, value in SIZES[optimize].items():
-        block = block.replace(key, str(value))
-    text += block + "".join(COMPONENT_BLOCKS[name] for name in pipeline)
+    if shared:
+        block = TOK2VEC_BLOCK
+        for key, value in SIZES[optimize].items():
+            block = block.replace(key, str(value))
+        text += block
+    text += "".join(blocks)
     text += "\n[training.score_weights]\n"
     config = Config().from_str(text, interpolate=False)
     filled = fill_config(config)

@@ -130,6 +130,34 @@ def test_init_config_writes_a_complete_config_that_trains(corpus, tmp_path):
     assert bad.exit_code == 1 and "no template for nerr" in bad.output
 
 
+@pytest.mark.parametrize("pipeline, optimize, names, architecture", [
+    ("textcat", "efficiency", ["textcat"], "spacy.TextCatBOW.v3"),
+    ("tagger,textcat_multilabel", "accuracy", ["tok2vec", "tagger", "textcat_multilabel"],
+     "spacy.TextCatEnsemble.v2"),
+])
+def test_init_config_for_text_classifiers_trains(tmp_path, pipeline, optimize, names,
+                                                 architecture):
+    vocab = Vocab()
+    docs = []
+    for i, (words, tags, label) in enumerate([(["good", "film"], ["JJ", "NN"], "POS"),
+                                              (["bad", "film"], ["JJ", "NN"], "NEG")] * 4):
+        doc = Doc(vocab, words=words, tags=tags)
+        doc.cats = {"POS": float(label == "POS"), "NEG": float(label == "NEG")}
+        docs.append(doc)
+    DocBin(docs=docs).to_disk(tmp_path / "cats.spacy")
+    config = tmp_path / "config.cfg"
+    result = CliRunner().invoke(app, ["init", "config", str(config), "-p", pipeline,
+                                      "-o", optimize])
+    assert result.exit_code == 0, result.output
+    nlp, state = train(config, None, overrides={
+        "paths.train": str(tmp_path / "cats.spacy"), "paths.dev": str(tmp_path / "cats.spacy"),
+        "training.max_steps": 4, "training.eval_frequency": 2})
+    assert nlp.pipe_names == names and state.step == 4
+    textcat = names[-1]
+    assert nlp.config["components"][textcat]["model"]["@architectures"] == architecture
+    assert set(nlp("good film").cats) == {"POS", "NEG"}
+
+
 def test_debug_data_reports_counts_labels_and_misaligned_entities(tmp_path):
     vocab = Vocab()
     docs = [

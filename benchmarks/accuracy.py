@@ -1,7 +1,8 @@
 """Pipeline accuracy and training speed: fastnlp vs spaCy 3.8, same config, same budget.
 
 Usage: python benchmarks/accuracy.py [--pipeline tagger | tagger,parser,ner |
-                                      morphologizer,senter | textcat | textcat_multilabel]
+                                      morphologizer,senter | trainable_lemmatizer |
+                                      textcat | textcat_multilabel]
        [--epochs 3] [--limit 0] [--dev-limit 0] [--max-steps 0] [--threads 1]
        [--work /tmp/fastnlp-accuracy] [--data DIR] [--only LIB | --report]
 
@@ -10,7 +11,9 @@ benchmarks/configs/tagger_efficiency.cfg, `tagger,parser,ner` trains
 benchmarks/configs/full_efficiency.cfg (`spacy init config -p tagger,parser,ner -o
 efficiency`), `morphologizer,senter` trains benchmarks/configs/morph_senter_efficiency.cfg
 (`spacy init config -p morphologizer,senter -o efficiency`: UPOS+FEATS and sentence
-starts); entities come from the `NE=` tags in the CoNLL-U MISC column. `textcat` trains
+starts); entities come from the `NE=` tags in the CoNLL-U MISC column.
+`trainable_lemmatizer` trains benchmarks/configs/lemmatizer_efficiency.cfg (`spacy init
+config -p trainable_lemmatizer -o efficiency`: edit trees over a tok2vec). `textcat` trains
 benchmarks/configs/textcat_efficiency.cfg (`spacy init config -p textcat -o efficiency`:
 the BOW model) and `textcat_multilabel` benchmarks/configs/textcat_multilabel_ensemble.cfg
 (`... -p textcat_multilabel -o efficiency` without its model block, so each library fills
@@ -55,6 +58,8 @@ CONFIGS = {"tagger": ROOT / "benchmarks" / "configs" / "tagger_efficiency.cfg",
            "tagger,parser,ner": ROOT / "benchmarks" / "configs" / "full_efficiency.cfg",
            "morphologizer,senter":
                ROOT / "benchmarks" / "configs" / "morph_senter_efficiency.cfg",
+           "trainable_lemmatizer":
+               ROOT / "benchmarks" / "configs" / "lemmatizer_efficiency.cfg",
            "textcat": ROOT / "benchmarks" / "configs" / "textcat_efficiency.cfg",
            "textcat_multilabel":
                ROOT / "benchmarks" / "configs" / "textcat_multilabel_ensemble.cfg"}
@@ -68,6 +73,7 @@ COLUMNS = {"tagger": [("tag_acc", "Tag %")],
                                  ("ents_f", "NER F")],
            "morphologizer,senter": [("pos_acc", "POS %"), ("morph_acc", "Morph %"),
                                     ("morph_micro_f", "Feats F"), ("sents_f", "Sent F")],
+           "trainable_lemmatizer": [("lemma_acc", "Lemma %")],
            "textcat": [("cats_score", "Macro F"), ("cats_micro_f", "Micro F"),
                        ("cats_macro_auc", "AUC")],
            "textcat_multilabel": [("cats_macro_f", "Macro F"), ("cats_micro_f", "Micro F"),

@@ -350,6 +350,9 @@ def report_compute(compute, figs, full):
                       compute["components"].items())
     print(f"\nCompute (DESIGN.md section 7): {flops[full] / 1e6:.3f} MFLOP/word ({parts}), "
           f"from the fastnlp model's dims")
+    if not flops[full]:  # e.g. a BOW text classifier: no dense layers to count
+        print("  (no dense layers: no GEMM limit)")
+        return
     print(f"one-core float32 GEMM ({GEMM_SIZE}^3, numpy BLAS): {gemm:.1f} GFLOP/s -> limit "
           f"{gemm * 1e9 / flops[full]:,.0f} words/sec for the full pipeline")
     for label in (label for label in flops if flops[label]):

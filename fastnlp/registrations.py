@@ -8,8 +8,8 @@ built-in name resolves. A module that registers functions is added here.
 from . import language, lookups, vectors  # noqa: F401  (tokenizers, vectors, lookups)
 from .ml import parser_model, textcat, tok2vec  # noqa: F401  (architectures)
 from .pipeline import (  # noqa: F401
-    attributeruler, entityruler, lemmatizer, morphologizer, ner, parser, senter, sentencizer,
-    spanruler, tagger, textcat)
+    attributeruler, edit_tree_lemmatizer, entityruler, lemmatizer, morphologizer, ner, parser,
+    senter, sentencizer, spanruler, tagger, textcat)
 from .pipeline import functions  # noqa: F401  (merge_entities, merge_noun_chunks, ...)
 from .pipeline import tok2vec as tok2vec_component  # noqa: F401
 from .training import augment, batchers, corpus, loggers  # noqa: F401

@@ -102,6 +102,15 @@ TEXTCAT_BLOCKS = {
                        else TEXTCAT_ENSEMBLE_BLOCK).format(name=name, exclusive=exclusive)
     for name, exclusive in (("textcat", "true"), ("textcat_multilabel", "false"))
     for optimize in ("efficiency", "accuracy")}
+EDIT_TREE_LEMMATIZER_BLOCK = """
+[components.trainable_lemmatizer]
+factory = "trainable_lemmatizer"
+
+[components.trainable_lemmatizer.model]
+@architectures = "spacy.Tagger.v2"
+nO = null
+normalize = false
+"""
 COMPONENT_BLOCKS = {
     "parser": TRANSITION_BLOCK.format(name="parser", hidden_width=128, maxout_pieces=3)
     + LISTENER_BLOCK.format(name="parser"),
@@ -111,6 +120,8 @@ COMPONENT_BLOCKS = {
     "morphologizer": TAGGER_BLOCK.format(name="morphologizer")
     + LISTENER_BLOCK.format(name="morphologizer"),
     "senter": SENTER_BLOCK,
+    "trainable_lemmatizer": EDIT_TREE_LEMMATIZER_BLOCK
+    + LISTENER_BLOCK.format(name="trainable_lemmatizer"),
     "textcat": None,               # TEXTCAT_BLOCKS, by --optimize
     "textcat_multilabel": None,
 }

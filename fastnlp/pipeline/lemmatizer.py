@@ -15,6 +15,7 @@ The loop over the tokens is C (LemmaCache): a built-in mode's lemma depends only
 the text (lookup), text and POS (pos_lookup) or text, POS and morphology (rule), so it
 is worked out once per distinct key.
 """
+import contextlib
 import warnings
 from pathlib import Path
 
@@ -138,6 +139,15 @@ class Lemmatizer:
                             f"{type(lookups).__name__}")
         self._set_lookups(lookups)
         self._validate_tables()
+
+    @contextlib.contextmanager
+    def memory_zone(self, mem=None):
+        """Lemma strings made in a zone go with it, so the lemma cache is emptied after."""
+        try:
+            yield mem
+        finally:
+            if self._lemma_cache is not None:
+                self._lemma_cache.clear()
 
     def _set_lookups(self, lookups):
         self.lookups = lookups

@@ -2,7 +2,7 @@
 
 Usage: python benchmarks/accuracy.py [--pipeline tagger | tagger,parser,ner |
                                       morphologizer,senter | trainable_lemmatizer |
-                                      textcat | textcat_multilabel]
+                                      spancat | textcat | textcat_multilabel]
        [--epochs 3] [--limit 0] [--dev-limit 0] [--max-steps 0] [--threads 1]
        [--work /tmp/fastnlp-accuracy] [--data DIR] [--only LIB | --report]
 
@@ -13,7 +13,9 @@ efficiency`), `morphologizer,senter` trains benchmarks/configs/morph_senter_effi
 (`spacy init config -p morphologizer,senter -o efficiency`: UPOS+FEATS and sentence
 starts); entities come from the `NE=` tags in the CoNLL-U MISC column.
 `trainable_lemmatizer` trains benchmarks/configs/lemmatizer_efficiency.cfg (`spacy init
-config -p trainable_lemmatizer -o efficiency`: edit trees over a tok2vec). `textcat` trains
+config -p trainable_lemmatizer -o efficiency`: edit trees over a tok2vec). `spancat`
+trains benchmarks/configs/spancat_efficiency.cfg (`... -p spancat -o efficiency`) on EWT
+with its entities as the span group "sc" (benchmarks/span_corpus.py). `textcat` trains
 benchmarks/configs/textcat_efficiency.cfg (`spacy init config -p textcat -o efficiency`:
 the BOW model) and `textcat_multilabel` benchmarks/configs/textcat_multilabel_ensemble.cfg
 (`... -p textcat_multilabel -o efficiency` without its model block, so each library fills
@@ -60,6 +62,7 @@ CONFIGS = {"tagger": ROOT / "benchmarks" / "configs" / "tagger_efficiency.cfg",
                ROOT / "benchmarks" / "configs" / "morph_senter_efficiency.cfg",
            "trainable_lemmatizer":
                ROOT / "benchmarks" / "configs" / "lemmatizer_efficiency.cfg",
+           "spancat": ROOT / "benchmarks" / "configs" / "spancat_efficiency.cfg",
            "textcat": ROOT / "benchmarks" / "configs" / "textcat_efficiency.cfg",
            "textcat_multilabel":
                ROOT / "benchmarks" / "configs" / "textcat_multilabel_ensemble.cfg"}
@@ -74,6 +77,8 @@ COLUMNS = {"tagger": [("tag_acc", "Tag %")],
            "morphologizer,senter": [("pos_acc", "POS %"), ("morph_acc", "Morph %"),
                                     ("morph_micro_f", "Feats F"), ("sents_f", "Sent F")],
            "trainable_lemmatizer": [("lemma_acc", "Lemma %")],
+           "spancat": [("spans_sc_p", "Span P"), ("spans_sc_r", "Span R"),
+                       ("spans_sc_f", "Span F")],
            "textcat": [("cats_score", "Macro F"), ("cats_micro_f", "Micro F"),
                        ("cats_macro_auc", "AUC")],
            "textcat_multilabel": [("cats_macro_f", "Macro F"), ("cats_micro_f", "Micro F"),
@@ -104,6 +109,14 @@ def run(cmd, *, env=None, log=None):
 def convert(data, work, pipeline):
     """(fastnlp train, dev), (spaCy train, dev) .spacy paths, converted once per work dir
     (for text classification, one genre corpus both libraries read)."""
+    if pipeline == "spancat":
+        sys.path.insert(0, str(ROOT))
+        from benchmarks.span_corpus import write_span_corpus
+        paths = [work / "corpus-spans" / f"en_ewt-{part}.spacy" for part in ("train", "dev")]
+        for part, path in zip(("train", "dev"), paths):
+            if not path.exists():
+                write_span_corpus(data / f"en_ewt-{part}.conllu", path)
+        return {"fastnlp": paths, "spacy": paths}
     if pipeline in TEXTCAT_PIPELINES:
         sys.path.insert(0, str(ROOT))
         from benchmarks.genre_corpus import write_genre_corpus

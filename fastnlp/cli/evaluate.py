@@ -1,4 +1,5 @@
 """`fastnlp evaluate`: score a trained pipeline on a `.spacy` corpus."""
+import re
 import warnings
 from pathlib import Path
 from typing import Optional
@@ -86,7 +87,17 @@ def evaluate_cli(
                 title = f"{title} ({scores['cats_score_desc']})"
             typer.echo(f"{title:<10} {value:.0f}" if kind == "count" else
                        f"{title:<10} {100 * value:.2f}")
+        groups = sorted({m.group(1) for m in map(re.compile(r"spans_(.+)_[prf]").fullmatch,
+                                                 scores) if m})
+        for group in groups:  # span groups: spans_<key>_p / _r / _f
+            for part in "prf":
+                value = scores.get(f"spans_{group}_{part}")
+                if value is not None:
+                    typer.echo(f"{f'Spans {group} {part.upper()}':<10} {100 * value:.2f}")
         _print_prf_table("NER per type", scores.get("ents_per_type"))
+        for key in sorted(scores):
+            if key.startswith("spans_") and key.endswith("_per_type"):
+                _print_prf_table(f"Spans {key[6:-9]} per type", scores[key])
         _print_prf_table("Textcat per label", scores.get("cats_f_per_type"))
         auc = {label: value for label, value in (scores.get("cats_auc_per_type") or {}).items()
                if value is not None}

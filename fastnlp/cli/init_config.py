@@ -111,6 +111,29 @@ factory = "trainable_lemmatizer"
 nO = null
 normalize = false
 """
+SPANCAT_BLOCK = """
+[components.spancat]
+factory = "spancat"
+spans_key = "sc"
+threshold = 0.5
+max_positive = null
+
+[components.spancat.model]
+@architectures = "spacy.SpanCategorizer.v1"
+
+[components.spancat.model.reducer]
+@layers = "spacy.mean_max_reducer.v1"
+hidden_size = 128
+
+[components.spancat.model.scorer]
+@layers = "spacy.LinearLogistic.v1"
+nO = null
+nI = null
+
+[components.spancat.suggester]
+@misc = "spacy.ngram_suggester.v1"
+sizes = [1, 2, 3]
+"""
 COMPONENT_BLOCKS = {
     "parser": TRANSITION_BLOCK.format(name="parser", hidden_width=128, maxout_pieces=3)
     + LISTENER_BLOCK.format(name="parser"),
@@ -120,6 +143,7 @@ COMPONENT_BLOCKS = {
     "morphologizer": TAGGER_BLOCK.format(name="morphologizer")
     + LISTENER_BLOCK.format(name="morphologizer"),
     "senter": SENTER_BLOCK,
+    "spancat": SPANCAT_BLOCK + LISTENER_BLOCK.format(name="spancat"),
     "trainable_lemmatizer": EDIT_TREE_LEMMATIZER_BLOCK
     + LISTENER_BLOCK.format(name="trainable_lemmatizer"),
     "textcat": None,               # TEXTCAT_BLOCKS, by --optimize

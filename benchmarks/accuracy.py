@@ -3,7 +3,7 @@
 Usage: python benchmarks/accuracy.py [--pipeline tagger | tagger,parser,ner |
                                       morphologizer,senter | trainable_lemmatizer |
                                       spancat | textcat | textcat_multilabel]
-       [--epochs 3] [--limit 0] [--dev-limit 0] [--max-steps 0] [--threads 1]
+       [--epochs 3] [--seed 0] [--limit 0] [--dev-limit 0] [--max-steps 0] [--threads 1]
        [--work /tmp/fastnlp-accuracy] [--data DIR] [--only LIB | --report]
 
 --pipeline picks the reference config: `tagger` (default) trains
@@ -20,8 +20,9 @@ benchmarks/configs/textcat_efficiency.cfg (`spacy init config -p textcat -o effi
 the BOW model) and `textcat_multilabel` benchmarks/configs/textcat_multilabel_ensemble.cfg
 (`... -p textcat_multilabel -o efficiency` without its model block, so each library fills
 in its default: TextCatEnsemble.v2 over a tok2vec of width 64; the `-o accuracy` config,
-width 256 and depth 8, collapsed to constant scores in both libraries here) on EWT texts of three sentences classified by genre (benchmarks/genre_corpus.py; the
-multilabel corpus adds QUESTION). The full
+width 256 and depth 8, collapsed to constant scores in both libraries here) on EWT
+sentences classified by genre (benchmarks/genre_corpus.py; the multilabel corpus adds
+ENTITY, "has a named entity"). The full
 pipeline reports Tag %, UAS, LAS, sentence F and entity P/R/F, each scored on raw text
 and again with the gold tokenization and sentences (`evaluate -G`).
 
@@ -196,7 +197,7 @@ def train(lib, config, corpus, work, args):
     out_dir = work / f"out-{lib}"
     timing = work / f"timing-{lib}.jsonl"
     timing.unlink(missing_ok=True)
-    overrides = ["--training.max_epochs", str(args.epochs),
+    overrides = ["--system.seed", str(args.seed), "--training.max_epochs", str(args.epochs),
                  "--training.max_steps", str(args.max_steps),
                  "--training.eval_frequency", str(10**9), "--training.patience", "0",
                  "--corpora.train.limit", str(args.limit),
@@ -295,6 +296,8 @@ def main():
                              "/tmp/fastnlp-accuracy-full (tagger,parser,ner), "
                              "/tmp/fastnlp-accuracy-morphologizer-senter")
     parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=0,
+                        help="[system] seed for both (work dir gets -seedN unless 0)")
     parser.add_argument("--max-steps", type=int, default=0)
     parser.add_argument("--limit", type=int, default=0, help="training docs (0: all)")
     parser.add_argument("--dev-limit", type=int, default=0, help="dev docs (0: all)")
@@ -309,7 +312,8 @@ def main():
     if args.work is None:
         suffix = {"tagger": "", "tagger,parser,ner": "-full"}.get(
             args.pipeline, "-" + args.pipeline.replace(",", "-"))
-        args.work = Path("/tmp/fastnlp-accuracy" + suffix)
+        args.work = Path("/tmp/fastnlp-accuracy" + suffix
+                         + (f"-seed{args.seed}" if args.seed else ""))
     args.work.mkdir(parents=True, exist_ok=True)
     corpora = convert(args.data, args.work, args.pipeline)
     reference = CONFIGS[args.pipeline]

@@ -1,13 +1,13 @@
 """A text classification corpus from UD English-EWT: each text's genre is the prefix of
 its sentences' `sent_id` (answers, email, newsgroup, reviews, weblog).
 
-A text is up to --sents consecutive sentences of one source document (the sent_id up
-to its last "-"), tokenized as the treebank is, with no other annotation. Exclusive
-cats: one 1.0 among the five genres. With --multilabel the cats are the genres plus
-QUESTION, 1.0 when a sentence of the text ends in "?" (so a text has one or two
-positive labels).
+A text is one sentence by default, or up to --sents consecutive sentences of one source
+document (the sent_id up to its last "-"), tokenized as the treebank is, with no other
+annotation. Exclusive cats: one 1.0 among the five genres. With --multilabel the cats
+are the genres plus ENTITY, 1.0 when the text has a named entity (an `NE=` tag in the
+MISC column), so a text has one or two positive labels.
 
-Usage: python benchmarks/genre_corpus.py CONLLU OUTPUT.spacy [--sents 3] [--multilabel]
+Usage: python benchmarks/genre_corpus.py CONLLU OUTPUT.spacy [--sents 1] [--multilabel]
 """
 import argparse
 import sys
@@ -15,12 +15,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 GENRES = ("answers", "email", "newsgroup", "reviews", "weblog")
-QUESTION = "QUESTION"
+ENTITY = "ENTITY"
 
 
 def read_sentences(conllu):
-    """(sent_id, words, spaces) per sentence; multi-word tokens give their surface form."""
-    sent_id, words, spaces, skip_until = None, [], [], 0
+    """(sent_id, words, spaces, has_entity) per sentence; multi-word tokens give their
+    surface form."""
+    sent_id, words, spaces, skip_until, entity = None, [], [], 0, False
     with open(conllu, encoding="utf8") as file:
         for line in file:
             line = line.rstrip("\n")
@@ -28,8 +29,8 @@ def read_sentences(conllu):
                 sent_id = line[len("# sent_id = "):].strip()
             elif not line.strip():
                 if words:
-                    yield sent_id, words, spaces
-                sent_id, words, spaces, skip_until = None, [], [], 0
+                    yield sent_id, words, spaces, entity
+                sent_id, words, spaces, skip_until, entity = None, [], [], 0, False
             elif not line.startswith("#"):
                 cols = line.split("\t")
                 if "." in cols[0]:
@@ -40,17 +41,18 @@ def read_sentences(conllu):
                     continue
                 words.append(cols[1])
                 spaces.append("SpaceAfter=No" not in cols[9])
+                entity = entity or "NE=B-" in cols[9]
     if words:
-        yield sent_id, words, spaces
+        yield sent_id, words, spaces, entity
 
 
-def genre_texts(conllu, sents_per_text=3, multilabel=False):
+def genre_texts(conllu, sents_per_text=1, multilabel=False):
     """(words, spaces, cats) per text of up to sents_per_text sentences of one document."""
     group, group_doc = [], None
 
     def flush():
         words, spaces = [], []
-        for _, sent_words, sent_spaces in group:
+        for _, sent_words, sent_spaces, _ in group:
             if spaces:
                 spaces[-1] = True
             words.extend(sent_words)
@@ -59,10 +61,10 @@ def genre_texts(conllu, sents_per_text=3, multilabel=False):
         genre = group[0][0].split("-", 1)[0]
         cats = {label: float(label == genre) for label in GENRES}
         if multilabel:
-            cats[QUESTION] = float(any(sent[1][-1].endswith("?") for sent in group))
+            cats[ENTITY] = float(any(sent[3] for sent in group))
         return words, spaces, cats
 
-    for sent_id, words, spaces in read_sentences(conllu):
+    for sent_id, words, spaces, entity in read_sentences(conllu):
         doc_id = sent_id.rsplit("-", 1)[0]
         if group and (doc_id != group_doc or len(group) >= sents_per_text):
             yield flush()
@@ -70,13 +72,13 @@ def genre_texts(conllu, sents_per_text=3, multilabel=False):
         if sent_id.split("-", 1)[0] not in GENRES:
             raise ValueError(f"{conllu}: sent_id {sent_id!r} has no genre prefix "
                              f"({', '.join(GENRES)})")
-        group.append((sent_id, words, spaces))
+        group.append((sent_id, words, spaces, entity))
         group_doc = doc_id
     if group:
         yield flush()
 
 
-def write_genre_corpus(conllu, output, *, sents_per_text=3, multilabel=False, limit=0):
+def write_genre_corpus(conllu, output, *, sents_per_text=1, multilabel=False, limit=0):
     """Write the texts of `conllu` as a .spacy file; returns the number of docs."""
     sys.path.insert(0, str(ROOT))
     import fastnlp
@@ -99,7 +101,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("conllu", type=Path)
     parser.add_argument("output", type=Path)
-    parser.add_argument("--sents", type=int, default=3, help="sentences per text")
+    parser.add_argument("--sents", type=int, default=1, help="sentences per text")
     parser.add_argument("--multilabel", action="store_true")
     parser.add_argument("--limit", type=int, default=0, help="texts (0: all)")
     args = parser.parse_args()

@@ -1,6 +1,6 @@
 """End to end: spaCy's `init config -p textcat -o efficiency` (the BOW model,
 benchmarks/configs/textcat_efficiency.cfg), trained unchanged by fastnlp on UD English
-EWT texts classified by genre (benchmarks/genre_corpus.py), loaded and scored on dev."""
+EWT sentences classified by genre (benchmarks/genre_corpus.py), loaded and scored on dev."""
 import pytest
 
 import fastnlp
@@ -11,9 +11,10 @@ from train_data import EWT, REPO
 
 SPACY_CONFIG = REPO / "benchmarks" / "configs" / "textcat_efficiency.cfg"
 N_EPOCHS = 2
-# Measured: macro F 62.6, micro F 68.9, macro AUC 0.869 after 2 epochs (about 5 s). Always
-# answering the most frequent genre (reviews) gives macro F 10 and micro F 33.
-FLOORS = {"cats_score": 0.58, "cats_micro_f": 0.64, "cats_macro_auc": 0.84}
+# Measured: macro F 52.0, micro F 58.5, macro AUC 0.820 after 2 epochs over the EWT
+# sentences (about 5 s). Always answering the most frequent genre (reviews) gives macro
+# F 9 and micro F 28.
+FLOORS = {"cats_score": 0.47, "cats_micro_f": 0.53, "cats_macro_auc": 0.78}
 
 
 @pytest.fixture(scope="module")

@@ -158,3 +158,30 @@ def slice_conllu(source, dest, n_sents):
                 if count >= n_sents:
                     break
     Path(dest).write_text("".join(lines), encoding="utf8")
+
+
+GENRES = ("answers", "email", "newsgroup", "reviews", "weblog")
+
+
+def write_all_annotations_corpus(conllu, dest, n_sents, sents_per_doc=10):
+    """The first n_sents sentences of a UD CoNLL-U file as a .spacy file with every layer
+    a component can learn from: tags, POS, morphology, lemmas, trees, entities, the
+    entities again as the span group "sc", and one-hot genre cats (the first sentence's
+    sent_id prefix). Returns the number of docs."""
+    from fastnlp.cli.convert import convert
+    from fastnlp.tokens import DocBin
+    from fastnlp.vocab import Vocab
+    dest = Path(dest)
+    sliced = dest.with_suffix(".conllu")
+    slice_conllu(conllu, sliced, n_sents)
+    genres = [line.split("=", 1)[1].strip().split("-", 1)[0]
+              for line in sliced.read_text(encoding="utf8").splitlines()
+              if line.startswith("# sent_id")]
+    ((converted, _),) = convert(sliced, dest.parent, n_sents=sents_per_doc)
+    docs = list(DocBin().from_disk(converted).get_docs(Vocab()))
+    for i, doc in enumerate(docs):
+        genre = genres[i * sents_per_doc]
+        doc.cats = {label: float(label == genre) for label in GENRES}
+        doc.spans["sc"] = list(doc.ents)
+    DocBin(docs=docs, store_user_data=True).to_disk(dest)
+    return len(docs)

@@ -134,6 +134,33 @@ nI = null
 @misc = "spacy.ngram_suggester.v1"
 sizes = [1, 2, 3]
 """
+SPANCAT_SINGLELABEL_BLOCK = """
+[components.spancat_singlelabel]
+factory = "spancat_singlelabel"
+spans_key = "sc"
+negative_weight = 1.0
+allow_overlap = true
+
+[components.spancat_singlelabel.model]
+@architectures = "spacy.SpanCategorizer.v1"
+
+[components.spancat_singlelabel.model.reducer]
+@layers = "spacy.mean_max_reducer.v1"
+hidden_size = 128
+
+[components.spancat_singlelabel.model.scorer]
+@layers = "Softmax.v2"
+
+[components.spancat_singlelabel.suggester]
+@misc = "spacy.ngram_suggester.v1"
+sizes = [1, 2, 3]
+"""
+# The rule lemmatizer reads POS and morphology from the components before it.
+LEMMATIZER_BLOCK = """
+[components.lemmatizer]
+factory = "lemmatizer"
+mode = "rule"
+"""
 COMPONENT_BLOCKS = {
     "parser": TRANSITION_BLOCK.format(name="parser", hidden_width=128, maxout_pieces=3)
     + LISTENER_BLOCK.format(name="parser"),
@@ -144,6 +171,9 @@ COMPONENT_BLOCKS = {
     + LISTENER_BLOCK.format(name="morphologizer"),
     "senter": SENTER_BLOCK,
     "spancat": SPANCAT_BLOCK + LISTENER_BLOCK.format(name="spancat"),
+    "spancat_singlelabel": SPANCAT_SINGLELABEL_BLOCK
+    + LISTENER_BLOCK.format(name="spancat_singlelabel"),
+    "lemmatizer": LEMMATIZER_BLOCK,
     "trainable_lemmatizer": EDIT_TREE_LEMMATIZER_BLOCK
     + LISTENER_BLOCK.format(name="trainable_lemmatizer"),
     "textcat": None,               # TEXTCAT_BLOCKS, by --optimize

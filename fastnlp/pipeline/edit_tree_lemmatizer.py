@@ -4,9 +4,10 @@ A Tagger-style model picks, for every token, an edit tree (how the form is rewri
 its lemma) among those seen at least `min_tree_freq` times in the training data. The most
 probable tree that applies to the token's text (of the `top_k` best) gives the lemma;
 if none does, `backoff` (a Token attribute such as "orth", or None to leave the lemma
-unset). As in spaCy, a gold tree outside the labels is trained as label 0. Trees are
-built and applied in C (pipeline/edit_trees.pyx), and a (tree, word) pair's lemma is
-worked out once.
+unset). A gold lemma whose tree is not among the labels (too rare for min_tree_freq)
+cannot be predicted, so it is left out of the loss and counted in `n_unknown_trees`;
+spaCy trains it as label 0, whatever tree that is. Trees are built and applied in C
+(pipeline/edit_trees.pyx), and a (tree, word) pair's lemma is worked out once.
 """
 import contextlib
 from collections import Counter
@@ -74,6 +75,7 @@ class EditTreeLemmatizer(Tagger):
         self.trees = EditTrees(vocab.strings)
         self.tree2label = {}
         self._pair_labels = {}  # (orth, lemma id) -> label, for the loss
+        self.n_unknown_trees = 0  # gold lemmas the labels cannot express, left out
 
     @property
     def hide_labels(self):
@@ -142,7 +144,9 @@ class EditTreeLemmatizer(Tagger):
         label = self._pair_labels.get(key)
         if label is None:
             tree_id = self.trees.add(token.text, self.vocab.strings[lemma])
-            label = self._pair_labels[key] = self.tree2label.get(tree_id, 0)
+            label = self._pair_labels[key] = self.tree2label.get(tree_id, MISSING)
+        if label == MISSING:
+            self.n_unknown_trees += 1
         return label
 
     def initialize(self, get_examples, *, nlp=None, labels=None):

@@ -9,6 +9,8 @@ one, and with allow_overlap=False keeps the best-scoring spans that do not overl
 loss is the squared error against 0/1 targets (candidates matching a gold span of that
 label are 1). The kept scores are in doc.spans[spans_key].attrs["scores"].
 """
+import warnings
+
 import numpy
 from thinc.api import Config, set_dropout_rate
 
@@ -255,9 +257,15 @@ class SpanCategorizer(TrainablePipe):
                                             allow_overlap=True)
             for span in gold:
                 row = row_of.get((span.start, span.end))
-                if row is not None and span.label_ in label_index:
-                    target[row, label_index[span.label_]] = 1.0
-                    negative[row] = False
+                if span.label_ not in label_index:
+                    raise ValueError(f"{self.name}: the gold span {span.text!r} has the "
+                                     f"label {span.label_!r}, which is not one of "
+                                     f"{list(self.labels)}")
+                if row is None:
+                    self._unsuggested(span)
+                    continue
+                target[row, label_index[span.label_]] = 1.0
+                negative[row] = False
             offset += len(rows)
         target = self.model.ops.asarray(target, dtype="f")
         if self.add_negative_label:
@@ -266,6 +274,16 @@ class SpanCategorizer(TrainablePipe):
         if self.add_negative_label and self.cfg["negative_weight"] != 1.0:
             d_scores[numpy.flatnonzero(negative)] *= self.cfg["negative_weight"]
         return float((d_scores ** 2).sum()), d_scores
+
+    n_unsuggested = 0  # gold spans no candidate matched (they cannot be learned)
+
+    def _unsuggested(self, span):
+        if not self.n_unsuggested:
+            warnings.warn(f"{self.name}: the gold span {span.text!r} ({len(span)} tokens) "
+                          "is not among the suggester's candidates, so it cannot be "
+                          "learned (widen the suggester's sizes?); such spans are counted "
+                          f"in nlp.get_pipe({self.name!r}).n_unsuggested", stacklevel=4)
+        self.n_unsuggested += 1
 
     def initialize(self, get_examples, *, nlp=None, labels=None):
         if not callable(get_examples):

@@ -8,6 +8,7 @@ label per doc, and a label missing from a doc's cats counts as 0.0 there, while 
 component) and `positive_label` (for a binary exclusive one, set in
 [initialize.components.textcat]) are kept in cfg and passed to the scorer.
 """
+import warnings
 from itertools import islice
 
 import numpy
@@ -127,11 +128,19 @@ class TextCategorizer(TrainablePipe):
                 doc.cats[label] = float(scores[i, j])
 
     def update(self, examples, *, drop=0.0, sgd=None, losses=None):
+        """One step on the examples; those whose doc has no cats at all carry no label
+        and are skipped (counted in n_skipped, with one warning), and a gold label the
+        component does not have is an error."""
         if losses is None:
             losses = {}
         losses.setdefault(self.name, 0.0)
         examples = list(examples)
         self._check_cats(examples)
+        self._check_known_labels(examples)
+        labelled = [eg for eg in examples if eg.reference.cats]
+        if len(labelled) < len(examples):
+            self._skip(examples, len(examples) - len(labelled))
+            examples = labelled
         if not any(len(eg.predicted) for eg in examples):
             return losses
         set_dropout_rate(self.model, drop)
@@ -142,6 +151,28 @@ class TextCategorizer(TrainablePipe):
             self.finish_update(sgd)
         losses[self.name] += loss
         return losses
+
+    n_skipped = 0  # examples without cats that update() left out
+
+    def _skip(self, examples, count):
+        first = next(eg for eg in examples if not eg.reference.cats)
+        if not self.n_skipped:
+            warnings.warn(f"{self.name}: skipped an example without cats (the doc "
+                          f"{_preview(first)}); docs without labels teach a text "
+                          "classifier nothing. Skipped examples are counted in "
+                          f"nlp.get_pipe({self.name!r}).n_skipped", stacklevel=3)
+        self.n_skipped += count
+
+    def _check_known_labels(self, examples):
+        known = set(self.labels)
+        for eg in examples:
+            unknown = [label for label in eg.reference.cats if label not in known]
+            if unknown:
+                raise ValueError(f"{self.name}: the doc {_preview(eg)} has the label "
+                                 f"{unknown[0]!r}, which is not one of the component's "
+                                 f"labels {list(self.labels)}; add it before initialize "
+                                 f"(or leave it out of [initialize.components.{self.name}]"
+                                 " labels)")
 
     def get_loss(self, examples, scores):
         """Mean squared error over the labels, and its gradient (scores - truths)."""

@@ -141,7 +141,7 @@ def test_label_data_initializes_the_same_labels():
         other.initialize(lambda: [], labels=["x"])
 
 
-def test_min_tree_freq_and_unknown_trees_train_as_label_zero():
+def test_min_tree_freq_and_unknown_trees_are_left_out():
     nlp = fastnlp.blank("en")
     lemmatizer = nlp.add_pipe("trainable_lemmatizer", config={"min_tree_freq": 2})
     egs = [Example.from_dict(Doc(nlp.vocab, words=WORDS), {"lemmas": LEMMAS})]
@@ -150,7 +150,10 @@ def test_min_tree_freq_and_unknown_trees_train_as_label_zero():
     be = lemmatizer.trees.add("were", "be")
     assert be in lemmatizer.labels and lemmatizer.trees.add("running", "run") not in \
         lemmatizer.labels
-    assert lemmatizer._truth(egs[0].predicted[3], nlp.vocab.strings["run"]) == 0
+    assert lemmatizer._truth(egs[0].predicted[3], nlp.vocab.strings["run"]) == -1
+    assert lemmatizer.n_unknown_trees == 1
+    assert lemmatizer._truth(egs[0].predicted[2], nlp.vocab.strings["be"]) == \
+        lemmatizer.tree2label[be]
     with pytest.raises(ValueError, match="no edit tree occurs 5 or more times"):
         fastnlp.blank("en").add_pipe("trainable_lemmatizer", config={
             "min_tree_freq": 5}).initialize(lambda: egs)

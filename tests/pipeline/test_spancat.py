@@ -152,3 +152,16 @@ def test_default_config_is_spacys():
     assert config["suggester"] == {"@misc": "spacy.ngram_suggester.v1", "sizes": [1, 2, 3]}
     assert config["model"]["@architectures"] == "spacy.SpanCategorizer.v1"
     assert config["spans_key"] == "sc" and config["threshold"] == 0.5
+
+
+def test_gold_spans_the_suggester_misses_are_counted_and_unknown_labels_fail():
+    nlp, spancat, _ = trained(steps=1)
+    long_span = [Example.from_dict(nlp.make_doc("the big red London bus company"),
+                                   {"spans": {"sc": [(8, 30, "ORG")]}})]
+    spancat.n_unsuggested = 0
+    with pytest.warns(UserWarning, match="'red London bus company' .4 tokens. is not among"):
+        nlp.update(long_span)
+    assert spancat.n_unsuggested == 1
+    unknown = [Example.from_dict(nlp.make_doc("Bob"), {"spans": {"sc": [(0, 3, "PER")]}})]
+    with pytest.raises(ValueError, match="label 'PER', which is not one of"):
+        nlp.update(unknown)

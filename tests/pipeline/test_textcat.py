@@ -242,3 +242,15 @@ def test_default_config_is_spacys_ensemble():
     assert model["@architectures"] == "spacy.TextCatEnsemble.v2"
     assert model["linear_model"]["@architectures"] == "spacy.TextCatBOW.v3"
     assert nlp.get_pipe_meta("textcat").default_score_weights["cats_score"] == 1.0
+
+
+def test_examples_without_cats_are_skipped_and_unknown_labels_fail():
+    nlp, textcat, egs = trained("textcat", bow(True), steps=1)
+    bare = [Example.from_dict(nlp.make_doc("no labels here"), {})]
+    textcat.n_skipped = 0
+    with pytest.warns(UserWarning, match="skipped an example without cats .the doc 'no la"):
+        losses = nlp.update(egs[:1] + bare)
+    assert textcat.n_skipped == 1 and losses["textcat"] > 0
+    other = [Example.from_dict(nlp.make_doc("odd"), {"cats": {"MIXED": 1.0, "POS": 0.0}})]
+    with pytest.raises(ValueError, match="has the label 'MIXED', which is not one of"):
+        nlp.update(other)

@@ -122,10 +122,18 @@ class Lookups:
                                     self._tables.items()})
 
     def from_bytes(self, bytes_data: bytes, **kwargs) -> "Lookups":
-        msg = srsly.msgpack_loads(bytes_data)
+        """Read to_bytes' output; a FormatError ("lookups: ...") if it is not that."""
+        try:
+            msg = srsly.msgpack_loads(bytes_data)
+        except Exception as err:  # msgpack raises several types for bad input
+            raise FormatError(f"not msgpack ({type(err).__name__})", "lookups") from None
         if not isinstance(msg, dict) or not all(isinstance(v, dict) for v in msg.values()):
-            raise ValueError("lookups: expected a map of table name to table")
-        self._tables = {str(name): Table(str(name), data) for name, data in msg.items()}
+            raise FormatError("expected a map of table name to table", "lookups")
+        try:
+            self._tables = {str(name): Table(str(name), data) for name, data in msg.items()}
+        except (TypeError, ValueError, OverflowError) as err:
+            raise FormatError(f"a table key is neither a string nor a 64-bit id ({err})",
+                              "lookups") from None
         return self
 
     def to_disk(self, path, filename: str = LOOKUPS_FILE, **kwargs) -> None:
@@ -139,8 +147,8 @@ class Lookups:
         if file.exists():
             try:
                 return self.from_bytes(file.read_bytes())
-            except (ValueError, TypeError) as err:
-                raise FormatError(f"not a lookups file ({err})", file) from None
+            except FormatError as err:
+                raise FormatError(f"not a lookups file ({err.message})", file) from None
         return self
 
 

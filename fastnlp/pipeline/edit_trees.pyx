@@ -14,6 +14,8 @@ the lemmatizers of either library read the other's trees.
 """
 import srsly
 
+from ..errors import FormatError
+
 from cpython.unicode cimport PyUnicode_GET_LENGTH, PyUnicode_READ_CHAR
 from libc.stdint cimport UINT32_MAX, int64_t, uint32_t, uint64_t
 from libc.string cimport memset
@@ -292,10 +294,17 @@ cdef class EditTrees:
         return srsly.msgpack_dumps({"trees": [self[i] for i in range(self.trees.size())]})
 
     def from_bytes(self, bytes_data, **kwargs):
-        msg = srsly.msgpack_loads(bytes_data)
+        """Read to_bytes' output; a FormatError ("edit trees: ...") if it is not that."""
+        try:
+            msg = srsly.msgpack_loads(bytes_data)
+        except Exception as err:  # msgpack raises several types for bad input
+            raise FormatError(f"not msgpack ({type(err).__name__})", "edit trees") from None
         if not isinstance(msg, dict) or not isinstance(msg.get("trees"), list):
-            raise ValueError("edit trees: expected a map with a list of 'trees'")
-        return self.from_json(msg["trees"])
+            raise FormatError("expected a map with a list of 'trees'", "edit trees")
+        try:
+            return self.from_json(msg["trees"])
+        except ValueError as err:
+            raise FormatError(str(err), "edit trees") from None
 
     def to_disk(self, path, **kwargs):
         with open(path, "wb") as file:

@@ -220,6 +220,9 @@ class Morphologizer(Tagger):
                 break
         self.model.initialize(X=sample_docs or None, Y=sample_truths or None)
 
+    def _cfg_labels_ok(self):
+        return all(isinstance(self.cfg.get(key), dict) for key in ("labels_morph", "labels_pos"))
+
     def from_disk(self, path, *, exclude=()):
         self._tables = None
         return super().from_disk(path, exclude=exclude)

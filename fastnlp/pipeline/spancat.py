@@ -133,6 +133,11 @@ class SpanCategorizer(TrainablePipe):
     def _negative_label_i(self):
         return len(self.labels) if self.add_negative_label else None
 
+    OUTPUT_REF = "scorer"
+
+    def _n_outputs(self):
+        return self._n_labels
+
     def add_label(self, label):
         output = self.model.get_ref("scorer") if self.model.has_ref("scorer") else None
         if output is not None and self._has_weights(output):

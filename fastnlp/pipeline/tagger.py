@@ -143,6 +143,9 @@ class Tagger(TrainablePipe):
                 out[i, index[tag]] = 1.0
         return out
 
+    def _n_outputs(self):
+        return len(self.labels)
+
     def _rebuild_output_layer(self):
         output = self.model.get_ref("output_layer")
         if self.labels and not output.has_dim("nO"):

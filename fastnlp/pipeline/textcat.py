@@ -182,6 +182,9 @@ class TextCategorizer(TrainablePipe):
         d_scores = (scores - self.model.ops.asarray(truths)) * self.model.ops.asarray(known)
         return float((d_scores ** 2).mean()), d_scores
 
+    def _n_outputs(self):
+        return len(self.labels)
+
     def _truths(self, examples):
         """(truths, known): (n_examples, n_labels) gold values, and 1.0 where a value is
         given (or, for exclusive classes, always)."""

@@ -5,6 +5,8 @@ from pathlib import Path
 import srsly
 from thinc.api import set_dropout_rate
 
+from ..errors import FormatError
+
 
 class TrainablePipe(ABC):
     """A component that owns a Thinc model, predicts over batches and learns from Examples.
@@ -109,6 +111,7 @@ class TrainablePipe(ABC):
         self.cfg.update(msg["cfg"])
         self._rebuild_output_layer()
         self.model.from_bytes(msg["model"])
+        self._check_loaded(f"{self.name} bytes")
         return self
 
     def to_disk(self, path, *, exclude=()):
@@ -122,7 +125,30 @@ class TrainablePipe(ABC):
         self.cfg.update(srsly.read_json(path / "cfg"))
         self._rebuild_output_layer()
         self.model.from_disk(path / "model")
+        self._check_loaded(path / "cfg")
         return self
 
     def _rebuild_output_layer(self):
         """Give the model the dimensions the saved labels imply, before loading weights."""
+
+    # The model's reference to the layer whose width is the number of outputs.
+    OUTPUT_REF = "output_layer"
+
+    def _n_outputs(self):
+        """The scores per item the model must give for the cfg's labels (None: unchecked)."""
+        return None
+
+    def _cfg_labels_ok(self):
+        return isinstance(self.cfg.get("labels"), (list, tuple))
+
+    def _check_loaded(self, where):
+        """A FormatError naming `where` if the loaded cfg and model disagree."""
+        if not self._cfg_labels_ok():
+            raise FormatError(f"{self.name}: cfg has no list of labels", where)
+        expected = self._n_outputs()
+        if expected is None or not self.model.has_ref(self.OUTPUT_REF):
+            return
+        output = self.model.get_ref(self.OUTPUT_REF)
+        if output.has_dim("nO") and output.get_dim("nO") != expected:
+            raise FormatError(f"{self.name}: the model gives {output.get_dim('nO')} scores "
+                              f"per item, but cfg's labels need {expected}", where)

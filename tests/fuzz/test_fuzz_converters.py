@@ -1,4 +1,4 @@
-"""The corpus converters (CoNLL-U, IOB, JSONL, spaCy v2 JSON) on mutated real inputs,
+"""The corpus converters (CoNLL-U, IOB, JSONL, spaCy v2 JSON, CSV) on mutated real inputs,
 read as `fastnlp convert` reads them: read_records, then record_to_doc."""
 import json
 from pathlib import Path
@@ -26,6 +26,7 @@ JSONL = ('{"text": "Apple is in Cupertino", "entities": [[0, 5, "ORG"], '
          '"cats": {"TECH": 1}}\n'
          '{"text": "Hi, you.", "words": ["Hi", ",", "you", "."], "entities": []}\n')
 JSON_V2 = json.dumps([JSON_V2_DOC], indent=1)
+CSV = 'text,label,id\n"Loved it, really",POS,1\nawful,NEG,2\n\n"two\nlines",POS,3\n'
 
 
 def _head(path: Path, n_lines: int) -> str:
@@ -43,8 +44,9 @@ SAMPLES = {
     "iob": [s for s in (IOB_COLUMNS, IOB_PIPES, _head(EWT / "en_ewt-dev.uner.iob2", 60)) if s],
     "jsonl": [JSONL],
     "json": [JSON_V2],
+    "csv": [CSV],
 }
-SEPARATORS = {"conllu": "\t", "iob": "\t", "jsonl": ",", "json": ":"}
+SEPARATORS = {"conllu": "\t", "iob": "\t", "jsonl": ",", "json": ":", "csv": ","}
 
 
 TOKENIZER = fastnlp.blank("en").tokenizer
@@ -101,6 +103,12 @@ def test_jsonl(text):
 @given(st.one_of(_strategy("json"), mutated_text(JSON_V2, " "), mutated_text(JSON_V2, ",")))
 def test_json_v2(text):
     _convert("json", text)
+
+
+@fuzz(300)
+@given(st.one_of(_strategy("csv"), mutated_text(CSV, "\n"), mutated_text(CSV, '"')))
+def test_csv(text):
+    _convert("csv", text)
 
 
 @fuzz(200)

@@ -29,7 +29,11 @@ from thinc.api import (
 from thinc.types import Ragged
 
 from ..registry import register, registry
-from .span_kernels import ngram_spans, span_row_indices
+from .span_kernels import (
+    mean_max_backward, mean_max_forward, ngram_spans, span_row_bounds, span_row_indices)
+
+
+SPAN_CHUNK = 4096  # spans pooled and scored per call in the fused forward
 
 
 def ngram_suggester(docs, sizes: List[int], *, ops=None) -> Ragged:
@@ -115,16 +119,59 @@ def build_linear_logistic(nO: Optional[int] = None, nI: Optional[int] = None) ->
 def build_mean_max_reducer(hidden_size: int) -> Model:
     """A span's last, first, mean and max token vectors, concatenated, then a
     layer-normalized Maxout of hidden_size."""
-    return chain(concatenate(reduce_last(), reduce_first(), reduce_mean(), reduce_max()),
-                 Maxout(nO=hidden_size, normalize=True, dropout=0.0))
+    reducer = chain(concatenate(reduce_last(), reduce_first(), reduce_mean(), reduce_max()),
+                    Maxout(nO=hidden_size, normalize=True, dropout=0.0))
+    reducer.attrs["mean_max"] = True  # SpanCategorizer runs its pooling fused, in C
+    return reducer
 
 
 @register("architectures", "fastnlp.SpanCategorizer.v1", "spacy.SpanCategorizer.v1")
 def build_spancat_model(tok2vec: Model, reducer: Model, scorer: Model) -> Model:
-    """(docs, candidate spans) -> one score row per span."""
+    """(docs, candidate spans) -> one score row per span.
+
+    The node tree is spaCy's: tok2vec, extract_spans, reducer, scorer. With the
+    mean_max reducer, the forward pass skips extract_spans and the four reductions and
+    pools each span straight from the token vectors (span_kernels.mean_max_forward),
+    with the same result; any other reducer runs the chain as built."""
     model = chain(with_getitem(0, chain(tok2vec, list2ragged())), extract_spans(), reducer,
                   scorer)
     model.set_ref("tok2vec", tok2vec)
     model.set_ref("reducer", reducer)
     model.set_ref("scorer", scorer)
+    model.attrs["unfused_forward"] = model._func
+    model._func = _spancat_forward
     return model
+
+
+def _spancat_forward(model, docs_spans, is_train):
+    reducer = model.get_ref("reducer")
+    if not reducer.attrs.get("mean_max") or model.ops.xp is not numpy:
+        return model.attrs["unfused_forward"](model, docs_spans, is_train)
+    ops = model.ops
+    (X, spans), backprop_tok2vec = model.layers[0](docs_spans, is_train)
+    data = numpy.ascontiguousarray(ops.to_numpy(spans.dataXd), dtype="int32").reshape((-1, 2))
+    starts, ends = span_row_bounds(data, ops.to_numpy(spans.lengths).astype("int32"),
+                                   ops.to_numpy(X.lengths).astype("int32"))
+    vectors = numpy.ascontiguousarray(X.dataXd, dtype="float32")
+    maxout, scorer = reducer.layers[1], model.get_ref("scorer")
+    # Spans go through pooling, maxout and scorer in chunks, so the pooled rows (four
+    # token vectors per span) stay small instead of spans x 4 x width at once.
+    chunks, outputs = [], []
+    for begin in range(0, len(starts), SPAN_CHUNK):
+        part = slice(begin, begin + SPAN_CHUNK)
+        pooled, which = mean_max_forward(vectors, starts[part], ends[part])
+        hidden, backprop_hidden = maxout(pooled, is_train)
+        scores, backprop_scores = scorer(hidden, is_train)
+        outputs.append(scores)
+        chunks.append((part, which, backprop_hidden, backprop_scores))
+    scores = outputs[0] if len(outputs) == 1 else ops.xp.concatenate(outputs)
+
+    def backprop(d_scores):
+        d_vectors = numpy.zeros(vectors.shape, dtype="float32")
+        for part, which, backprop_hidden, backprop_scores in chunks:
+            d_pooled = backprop_hidden(backprop_scores(d_scores[part]))
+            mean_max_backward(numpy.ascontiguousarray(d_pooled, dtype="float32"),
+                              starts[part], ends[part], which, d_vectors)
+        return backprop_tok2vec((Ragged(d_vectors, X.lengths), spans))
+
+    return scores, backprop

@@ -189,13 +189,13 @@ class SpanCategorizer(TrainablePipe):
                 ranked[:, self._negative_label_i] = -numpy.inf
             order = numpy.argsort(-ranked, axis=1)
             numpy.put_along_axis(keeps, order[:, max_positive:], False, axis=1)
-        kept_scores = []
-        for i, (start, end) in enumerate(rows):
-            for j in numpy.flatnonzero(keeps[i]):
-                if j != self._negative_label_i:
-                    group.append(Span(doc, int(start), int(end), label=self.labels[j]))
-                    kept_scores.append(scores[i, j])
-        group.attrs["scores"] = numpy.asarray(kept_scores)
+        if self.add_negative_label:
+            keeps[:, self._negative_label_i] = False
+        span_rows, label_cols = numpy.nonzero(keeps)  # row by row, labels in order
+        labels = self.labels
+        for i, j in zip(span_rows.tolist(), label_cols.tolist()):
+            group.append(Span(doc, int(rows[i][0]), int(rows[i][1]), label=labels[j]))
+        group.attrs["scores"] = scores[span_rows, label_cols]
         return group
 
     def _single_label_group(self, doc, rows, scores):

@@ -165,3 +165,40 @@ def test_gold_spans_the_suggester_misses_are_counted_and_unknown_labels_fail():
     unknown = [Example.from_dict(nlp.make_doc("Bob"), {"spans": {"sc": [(0, 3, "PER")]}})]
     with pytest.raises(ValueError, match="label 'PER', which is not one of"):
         nlp.update(unknown)
+
+
+@pytest.mark.parametrize("chunk", [4096, 5])
+def test_fused_mean_max_pooling_equals_the_layer_chain(chunk, monkeypatch):
+    import fastnlp.ml.spancat
+    monkeypatch.setattr(fastnlp.ml.spancat, "SPAN_CHUNK", chunk)
+    from thinc.api import Config
+
+    from fastnlp.pipeline.spancat import DEFAULT_SPANCAT_MODEL
+    from fastnlp.registry import registry
+    model = registry.resolve(Config({"m": DEFAULT_SPANCAT_MODEL}))["m"]
+    nlp = fastnlp.blank("en")
+    docs = [nlp("The quick brown fox jumps over the lazy dog ."), nlp("a"), nlp("Hi there")]
+    spans = build_ngram_suggester([1, 2, 3])(docs)
+    model.initialize(X=(docs, spans), Y=model.ops.alloc2f(spans.dataXd.shape[0], 3))
+    d_scores = numpy.random.default_rng(0).normal(size=(spans.dataXd.shape[0], 3))
+
+    def run(forward):
+        for node in model.walk():
+            for name in node.param_names:
+                if node.has_grad(name):
+                    node.set_grad(name, node.get_grad(name) * 0)
+        model._func = forward
+        scores, backprop = model.begin_update((docs, spans))
+        backprop(d_scores.astype("float32"))
+        return scores, {(node.id, name): node.get_grad(name).copy() for node in model.walk()
+                        for name in node.param_names if node.has_grad(name)}
+
+    fused = model._func
+    (ours, our_grads), (chain_scores, chain_grads) = run(fused), run(
+        model.attrs["unfused_forward"])
+    model._func = fused
+    numpy.testing.assert_allclose(ours, chain_scores, atol=1e-6)
+    assert our_grads.keys() == chain_grads.keys()
+    for key, grad in chain_grads.items():
+        numpy.testing.assert_allclose(our_grads[key], grad, rtol=1e-4,
+                                      atol=1e-6 * max(1.0, float(abs(grad).max())))

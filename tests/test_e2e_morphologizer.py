@@ -4,10 +4,8 @@ of UD English EWT, loaded from model-best and scored on a slice of dev."""
 import pytest
 
 import fastnlp
-from fastnlp.cli.convert import convert
 from fastnlp.training.corpus import Corpus
-from fastnlp.training.train import train
-from train_data import EWT, REPO, slice_conllu
+from train_data import REPO, train_on_ewt_slice
 
 SPACY_CONFIG = REPO / "benchmarks" / "configs" / "morph_senter_efficiency.cfg"
 N_TRAIN_SENTS = 3000
@@ -22,17 +20,8 @@ FLOORS = {"pos_acc": 0.87, "morph_acc": 0.87, "sents_f": 0.55}
 
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
-    if not (EWT / "en_ewt-train.conllu").exists():
-        pytest.skip(f"UD English EWT not found at {EWT}")
-    root = tmp_path_factory.mktemp("ewt_morph")
-    slice_conllu(EWT / "en_ewt-train.conllu", root / "train.conllu", N_TRAIN_SENTS)
-    slice_conllu(EWT / "en_ewt-dev.conllu", root / "dev.conllu", N_DEV_SENTS)
-    convert(root / "train.conllu", root, n_sents=10)
-    convert(root / "dev.conllu", root, n_sents=10)
-    train(SPACY_CONFIG, root / "out", overrides={
-        "paths.train": str(root / "train.spacy"), "paths.dev": str(root / "dev.spacy"),
-        "training.max_steps": N_STEPS, "training.eval_frequency": N_STEPS // 2})
-    return root / "out" / "model-best", root / "dev.spacy"
+    return train_on_ewt_slice(SPACY_CONFIG, tmp_path_factory.mktemp("ewt_morph"),
+                              n_train=N_TRAIN_SENTS, n_dev=N_DEV_SENTS, steps=N_STEPS)
 
 
 def test_spacy_morphologizer_senter_config_trains_past_floors(trained):

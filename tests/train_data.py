@@ -185,3 +185,24 @@ def write_all_annotations_corpus(conllu, dest, n_sents, sents_per_doc=10):
         doc.spans["sc"] = list(doc.ents)
     DocBin(docs=docs, store_user_data=True).to_disk(dest)
     return len(docs)
+
+
+def train_on_ewt_slice(config, root, *, n_train, n_dev, steps):
+    """Train `config` unchanged on the first n_train sentences of EWT train (10 to a
+    doc), evaluating on the first n_dev of dev every steps // 2; returns (model-best,
+    dev .spacy). Skips the test when EWT is not there."""
+    import pytest
+
+    from fastnlp.cli.convert import convert
+    from fastnlp.training.train import train
+    if not (EWT / "en_ewt-train.conllu").exists():
+        pytest.skip(f"UD English EWT not found at {EWT}")
+    root = Path(root)
+    slice_conllu(EWT / "en_ewt-train.conllu", root / "train.conllu", n_train)
+    slice_conllu(EWT / "en_ewt-dev.conllu", root / "dev.conllu", n_dev)
+    convert(root / "train.conllu", root, n_sents=10)
+    convert(root / "dev.conllu", root, n_sents=10)
+    train(config, root / "out", overrides={
+        "paths.train": str(root / "train.spacy"), "paths.dev": str(root / "dev.spacy"),
+        "training.max_steps": steps, "training.eval_frequency": steps // 2})
+    return root / "out" / "model-best", root / "dev.spacy"

@@ -111,50 +111,33 @@ factory = "trainable_lemmatizer"
 nO = null
 normalize = false
 """
-SPANCAT_BLOCK = """
-[components.spancat]
-factory = "spancat"
+# spancat (multi-label, logistic scores) and spancat_singlelabel (softmax with a negative
+# label) differ in their settings and scorer layer.
+SPANCAT_TEMPLATE = """
+[components.{name}]
+factory = "{name}"
 spans_key = "sc"
-threshold = 0.5
-max_positive = null
-
-[components.spancat.model]
+{settings}
+[components.{name}.model]
 @architectures = "spacy.SpanCategorizer.v1"
 
-[components.spancat.model.reducer]
+[components.{name}.model.reducer]
 @layers = "spacy.mean_max_reducer.v1"
 hidden_size = 128
 
-[components.spancat.model.scorer]
-@layers = "spacy.LinearLogistic.v1"
-nO = null
-nI = null
+[components.{name}.model.scorer]
+@layers = "{scorer}"
 
-[components.spancat.suggester]
+[components.{name}.suggester]
 @misc = "spacy.ngram_suggester.v1"
 sizes = [1, 2, 3]
 """
-SPANCAT_SINGLELABEL_BLOCK = """
-[components.spancat_singlelabel]
-factory = "spancat_singlelabel"
-spans_key = "sc"
-negative_weight = 1.0
-allow_overlap = true
-
-[components.spancat_singlelabel.model]
-@architectures = "spacy.SpanCategorizer.v1"
-
-[components.spancat_singlelabel.model.reducer]
-@layers = "spacy.mean_max_reducer.v1"
-hidden_size = 128
-
-[components.spancat_singlelabel.model.scorer]
-@layers = "Softmax.v2"
-
-[components.spancat_singlelabel.suggester]
-@misc = "spacy.ngram_suggester.v1"
-sizes = [1, 2, 3]
-"""
+SPANCAT_BLOCK = SPANCAT_TEMPLATE.format(
+    name="spancat", settings="threshold = 0.5\nmax_positive = null\n",
+    scorer="spacy.LinearLogistic.v1")
+SPANCAT_SINGLELABEL_BLOCK = SPANCAT_TEMPLATE.format(
+    name="spancat_singlelabel", settings="negative_weight = 1.0\nallow_overlap = true\n",
+    scorer="Softmax.v2")
 # The rule lemmatizer reads POS and morphology from the components before it.
 LEMMATIZER_BLOCK = """
 [components.lemmatizer]

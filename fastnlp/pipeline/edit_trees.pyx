@@ -12,9 +12,8 @@ Trees are deduplicated by structure; their ids are positions in the container. T
 serialized layout is spaCy's ({"trees": [node dicts]}, strings as StringStore ids), so
 the lemmatizers of either library read the other's trees.
 """
+import numpy
 import srsly
-
-from ..errors import FormatError
 
 from cpython.unicode cimport PyUnicode_GET_LENGTH, PyUnicode_READ_CHAR
 from libc.stdint cimport UINT32_MAX, int64_t, uint32_t, uint64_t
@@ -26,6 +25,7 @@ from preshed.maps cimport PreshMap
 from ..structs cimport TokenC
 from ..tokens.doc cimport Doc
 from ..typedefs cimport attr_t, hash_t
+from ..errors import FormatError
 
 NULL_TREE = UINT32_MAX
 cdef uint32_t NULL_ID = UINT32_MAX
@@ -200,7 +200,6 @@ cdef class EditTrees:
     def first_applicable(self, Doc doc, const int64_t[:, ::1] candidates):
         """Per token, the first of its candidate tree ids (a row of `candidates`, best
         first; negative entries are skipped) that applies to its text, else -1."""
-        import numpy
         if candidates.shape[0] != doc.length:
             raise ValueError(f"first_applicable: {candidates.shape[0]} rows for a doc of "
                              f"{doc.length} tokens")

@@ -12,7 +12,7 @@ import warnings
 from itertools import islice
 
 import numpy
-from thinc.api import Config, set_dropout_rate
+from thinc.api import Config
 
 from ..factories import register_factory
 from ..registry import registry
@@ -140,17 +140,9 @@ class TextCategorizer(TrainablePipe):
         labelled = [eg for eg in examples if eg.reference.cats]
         if len(labelled) < len(examples):
             self._skip(examples, len(examples) - len(labelled))
-            examples = labelled
-        if not any(len(eg.predicted) for eg in examples):
+        if not any(len(eg.predicted) for eg in labelled):
             return losses
-        set_dropout_rate(self.model, drop)
-        scores, backprop = self.model.begin_update([eg.predicted for eg in examples])
-        loss, d_scores = self.get_loss(examples, scores)
-        backprop(d_scores)
-        if sgd not in (None, False):
-            self.finish_update(sgd)
-        losses[self.name] += loss
-        return losses
+        return super().update(labelled, drop=drop, sgd=sgd, losses=losses)
 
     n_skipped = 0  # examples without cats that update() left out
 

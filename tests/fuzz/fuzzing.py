@@ -5,6 +5,7 @@ naming the input; anything else fails the test. Outcomes are counted per reader 
 OUTCOMES, which tests/fuzz/conftest.py prints (with -s) or writes to FASTNLP_FUZZ_REPORT.
 """
 import os
+import shutil
 import signal
 from collections import Counter, defaultdict
 
@@ -159,3 +160,31 @@ def mutated_text(draw, text: str, fields: str = "\t"):
             pos = draw(st.integers(0, len(line)))
             lines[at] = line[:pos] + line[pos + draw(st.integers(1, 6)):]
     return "\n".join(lines)
+
+
+@st.composite
+def damaged_file(draw, original):
+    """(file, new bytes or None to remove it) for one of `original` ({path: bytes}):
+    removed, truncated, mutated or replaced by random bytes."""
+    rel = draw(st.sampled_from(sorted(original)))
+    data = original[rel]
+    kind = draw(st.sampled_from(["remove", "truncate", "mutate", "random"]))
+    if kind == "remove":
+        return rel, None
+    if kind == "truncate":
+        return rel, data[:draw(st.integers(0, max(len(data) - 1, 0)))]
+    if kind == "mutate":
+        return rel, draw(mutated_bytes(data))
+    return rel, draw(st.binary(max_size=64))
+
+
+def damaged_copy(saved, dest, rel, data):
+    """A fresh copy of the directory `saved` at `dest` with file `rel` replaced by
+    `data` (removed if None); returns dest."""
+    shutil.rmtree(dest, ignore_errors=True)
+    shutil.copytree(saved, dest)
+    if data is None:
+        (dest / rel).unlink()
+    else:
+        (dest / rel).write_bytes(data)
+    return dest

@@ -6,7 +6,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from hypothesis import given, strategies as st
+from hypothesis import given
 
 import fastnlp
 from fastnlp.lookups import Lookups
@@ -14,7 +14,7 @@ from fastnlp.pipeline.edit_trees import EditTrees
 from fastnlp.strings import StringStore
 from fastnlp.tokens import Doc
 from fastnlp.training import Example
-from fuzzing import check_case, fuzz, mutated_bytes
+from fuzzing import check_case, damaged_copy, damaged_file, fuzz, mutated_bytes
 
 WORK = Path(tempfile.mkdtemp(prefix="fastnlp-fuzz-components-"))
 atexit.register(shutil.rmtree, WORK, True)
@@ -66,20 +66,6 @@ LOOKUPS.add_table("lemma_index", {"noun": ["cat"]})
 LOOKUP_BYTES = LOOKUPS.to_bytes()
 
 
-@st.composite
-def damage(draw):
-    rel = draw(st.sampled_from(FILES))
-    kind = draw(st.sampled_from(["remove", "truncate", "mutate", "random"]))
-    data = ORIGINAL[rel]
-    if kind == "remove":
-        return rel, None
-    if kind == "truncate":
-        return rel, data[:draw(st.integers(0, max(len(data) - 1, 0)))]
-    if kind == "mutate":
-        return rel, draw(mutated_bytes(data))
-    return rel, draw(st.binary(max_size=64))
-
-
 def test_the_saved_pipeline_loads_and_runs():
     nlp = fastnlp.load(SAVED)
     doc = nlp(" ".join(WORDS))
@@ -88,16 +74,10 @@ def test_the_saved_pipeline_loads_and_runs():
 
 
 @fuzz(300)
-@given(damage())
+@given(damaged_file(ORIGINAL))
 def test_damaged_component_file(case):
     rel, data = case
-    path = WORK / "copy"
-    shutil.rmtree(path, ignore_errors=True)
-    shutil.copytree(SAVED, path)
-    if data is None:
-        (path / rel).unlink()
-    else:
-        (path / rel).write_bytes(data)
+    path = damaged_copy(SAVED, WORK / "copy", rel, data)
 
     def load_and_run():
         fastnlp.load(path)(" ".join(WORDS))

@@ -13,7 +13,7 @@ from hypothesis import given, strategies as st
 import fastnlp
 from fastnlp.matcher import DependencyMatcher, Matcher
 from fastnlp.tokens import Doc, Span, Token
-from fuzzing import LEAVES, check_case, fuzz, mutated_bytes
+from fuzzing import LEAVES, check_case, damaged_copy, fuzz, mutated_bytes
 
 NLP = fastnlp.blank("en")
 WORDS = ["Apple", "is", "buying", "a", "U.K.", "startup", "for", "$", "1", "billion", "."]
@@ -241,13 +241,7 @@ def test_the_saved_rulers_load_and_match():
 @given(damaged_ruler_file())
 def test_damaged_ruler_file(case):
     rel, data = case
-    path = WORK / "copy"
-    shutil.rmtree(path, ignore_errors=True)
-    shutil.copytree(SAVED, path)
-    if data is None:
-        (path / rel).unlink()
-    else:
-        (path / rel).write_bytes(data)
+    path = damaged_copy(SAVED, WORK / "copy", rel, data)
 
     loaded = []
     check_case("load rulers", path, lambda: loaded.append(fastnlp.load(path)))

@@ -5,10 +5,10 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from hypothesis import given, strategies as st
+from hypothesis import given
 
 import fastnlp
-from fuzzing import check_case, fuzz, mutated_bytes
+from fuzzing import check_case, damaged_copy, damaged_file, fuzz
 from train_data import save_tiny_tagger
 
 WORK = Path(tempfile.mkdtemp(prefix="fastnlp-fuzz-pipeline-"))
@@ -18,29 +18,8 @@ FILES = sorted(str(p.relative_to(SAVED)) for p in SAVED.rglob("*") if p.is_file(
 ORIGINAL = {rel: (SAVED / rel).read_bytes() for rel in FILES}
 
 
-@st.composite
-def damage(draw):
-    """(file, new bytes or None to remove it)."""
-    rel = draw(st.sampled_from(FILES))
-    data = ORIGINAL[rel]
-    kind = draw(st.sampled_from(["remove", "truncate", "mutate", "random"]))
-    if kind == "remove":
-        return rel, None
-    if kind == "truncate":
-        return rel, data[:draw(st.integers(0, max(len(data) - 1, 0)))]
-    if kind == "mutate":
-        return rel, draw(mutated_bytes(data))
-    return rel, draw(st.binary(max_size=64))
-
-
 def _load(rel, data):
-    path = WORK / "copy"
-    shutil.rmtree(path, ignore_errors=True)
-    shutil.copytree(SAVED, path)
-    if data is None:
-        (path / rel).unlink()
-    else:
-        (path / rel).write_bytes(data)
+    path = damaged_copy(SAVED, WORK / "copy", rel, data)
     return check_case("fastnlp.load", path, lambda: fastnlp.load(path))
 
 
@@ -49,6 +28,6 @@ def test_the_saved_pipeline_loads():
 
 
 @fuzz(300)
-@given(damage())
+@given(damaged_file(ORIGINAL))
 def test_damaged_file(case):
     _load(*case)

@@ -123,3 +123,29 @@ def test_a_component_that_is_a_value_is_named_in_the_saved_config(saved, tmp_pat
     with pytest.raises(ConfigError) as info:
         fastnlp.load(path)
     assert str(info.value) == f"{config} [components.tagger]: must be a section, not a value"
+
+
+def test_weights_that_do_not_fit_their_layer_name_the_model_file(tmp_path):
+    import srsly
+
+    from fastnlp.pipeline.trainable import PARAM_SHAPES
+    nlp = fastnlp.blank("en")
+    nlp.add_pipe("textcat", config={"model": {
+        "@architectures": "spacy.TextCatCNN.v2", "exclusive_classes": True,
+        "tok2vec": {"@architectures": "spacy.HashEmbedCNN.v2", "pretrained_vectors": None,
+                    "width": 8, "depth": 1, "embed_size": 50, "window_size": 1,
+                    "maxout_pieces": 2, "subword_features": False}}})
+    from fastnlp.training import Example
+    eg = Example.from_dict(nlp.make_doc("some text"), {"cats": {"A": 1.0, "B": 0.0}})
+    nlp.initialize(lambda: [eg])
+    nlp.to_disk(tmp_path)
+    model = tmp_path / "textcat" / "model"
+    msg = srsly.msgpack_loads(model.read_bytes())
+    node = next(i for i, info in enumerate(msg["nodes"]) if info["name"] == "maxout")
+    W = msg["params"][node]["W"]
+    msg["params"][node]["W"] = W[..., :-1].copy()  # one input column short
+    model.write_bytes(srsly.msgpack_dumps(msg))
+    with pytest.raises(fastnlp.errors.FastNLPError, match=r"textcat/model: textcat: layer "
+                                                         r"'maxout' has W of shape"):
+        fastnlp.load(tmp_path)
+    assert "maxout" in PARAM_SHAPES

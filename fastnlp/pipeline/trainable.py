@@ -111,7 +111,7 @@ class TrainablePipe(ABC):
         self.cfg.update(msg["cfg"])
         self._rebuild_output_layer()
         self.model.from_bytes(msg["model"])
-        self._check_loaded(f"{self.name} bytes")
+        self._check_loaded(f"{self.name} bytes", f"{self.name} bytes")
         return self
 
     def to_disk(self, path, *, exclude=()):
@@ -125,7 +125,7 @@ class TrainablePipe(ABC):
         self.cfg.update(srsly.read_json(path / "cfg"))
         self._rebuild_output_layer()
         self.model.from_disk(path / "model")
-        self._check_loaded(path / "cfg")
+        self._check_loaded(path / "cfg", path / "model")
         return self
 
     def _rebuild_output_layer(self):
@@ -141,10 +141,13 @@ class TrainablePipe(ABC):
     def _cfg_labels_ok(self):
         return isinstance(self.cfg.get("labels"), (list, tuple))
 
-    def _check_loaded(self, where):
-        """A FormatError naming `where` if the loaded cfg and model disagree."""
+    def _check_loaded(self, cfg_where, model_where):
+        """A FormatError naming the cfg or the model file if the loaded weights are not
+        of their layers' shapes, or the cfg's labels do not fit the model."""
         if not self._cfg_labels_ok():
-            raise FormatError(f"{self.name}: cfg has no list of labels", where)
+            raise FormatError(f"{self.name}: cfg has no list of labels", cfg_where)
+        _check_weight_shapes(self.model, self.name, model_where)
+        where = cfg_where
         expected = self._n_outputs()
         if expected is None or not self.model.has_ref(self.OUTPUT_REF):
             return
@@ -152,3 +155,40 @@ class TrainablePipe(ABC):
         if output.has_dim("nO") and output.get_dim("nO") != expected:
             raise FormatError(f"{self.name}: the model gives {output.get_dim('nO')} scores "
                               f"per item, but cfg's labels need {expected}", where)
+
+
+# The shape each parameter of these Thinc layers has, in terms of the layer's dims.
+PARAM_SHAPES = {
+    "maxout": {"W": ("nO", "nP", "nI"), "b": ("nO", "nP")},
+    "linear": {"W": ("nO", "nI"), "b": ("nO",)},
+    "softmax": {"W": ("nO", "nI"), "b": ("nO",)},
+    "layernorm": {"G": ("nI",), "b": ("nI",)},
+    "hash_embed_multi": {"E": ("nV", "nW")},
+}
+
+
+def _check_weight_shapes(model, name, where):
+    """A FormatError naming `where` if a loaded layer's weights do not have the shape its
+    (loaded) dimensions give: the layer would fail, or compute garbage, at first use."""
+    for node in model.walk():
+        allocated = [param for param in node.param_names if node.has_param(param)]
+        if allocated and len(allocated) < len(node.param_names):
+            missing = sorted(set(node.param_names) - set(allocated))
+            raise FormatError(f"{name}: layer {node.name!r} has weights for "
+                              f"{', '.join(allocated)} but none for {', '.join(missing)}",
+                              where)
+        if node.name == "sparse_linear" and allocated and node.has_dim("nO"):
+            dims = (node.get_dim("nO") * node.get_dim("length"), node.get_dim("nO"))
+            shapes = tuple(node.get_param(param).size for param in ("W", "b"))
+            if shapes != dims:
+                raise FormatError(f"{name}: layer 'sparse_linear' has {shapes[0]} weights "
+                                  f"and {shapes[1]} biases; its dimensions give {dims}",
+                                  where)
+        for param, dims in PARAM_SHAPES.get(node.name, {}).items():
+            if not node.has_param(param) or not all(node.has_dim(d) for d in dims):
+                continue
+            expected = tuple(node.get_dim(d) for d in dims)
+            actual = tuple(node.get_param(param).shape)
+            if actual != expected:
+                raise FormatError(f"{name}: layer {node.name!r} has {param} of shape "
+                                  f"{actual}, but its dimensions give {expected}", where)

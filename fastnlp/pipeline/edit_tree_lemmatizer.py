@@ -16,30 +16,17 @@ from pathlib import Path
 
 import numpy
 import srsly
-from thinc.api import Config, SequenceCategoricalCrossentropy
+from thinc.api import SequenceCategoricalCrossentropy
 
 from ..factories import register_factory
 from ..strings import StringStore
 from .edit_trees import EditTrees
 from .lemmatizer import lemmatizer_score
-from .tagger import Tagger
+from .tagger import DEFAULT_TAGGER_MODEL, Tagger
 from .trainable import TrainablePipe
 
-DEFAULT_EDIT_TREE_LEMMATIZER_MODEL = Config().from_str("""
-[model]
-@architectures = "spacy.Tagger.v2"
-nO = null
-
-[model.tok2vec]
-@architectures = "spacy.HashEmbedCNN.v2"
-pretrained_vectors = null
-width = 96
-depth = 4
-embed_size = 2000
-window_size = 1
-maxout_pieces = 3
-subword_features = true
-""")["model"]
+# spaCy's default for this component is its tagger's default model.
+DEFAULT_EDIT_TREE_LEMMATIZER_MODEL = DEFAULT_TAGGER_MODEL
 TREES_FILE = "trees"
 MISSING = -1  # the truth for a token without a gold lemma
 

@@ -19,7 +19,7 @@ from ..ml.spancat import build_ngram_suggester
 from ..registry import registry
 from ..scorer import Scorer
 from ..tokens import Span, SpanGroup
-from .trainable import TrainablePipe
+from .trainable import TrainablePipe, has_weights
 
 DEFAULT_SPANS_KEY = "sc"
 _SPANCAT_MODEL = """
@@ -139,16 +139,10 @@ class SpanCategorizer(TrainablePipe):
         return self._n_labels
 
     def add_label(self, label):
-        output = self.model.get_ref("scorer") if self.model.has_ref("scorer") else None
-        if output is not None and self._has_weights(output):
+        if self.model.has_ref("scorer") and has_weights(self.model.get_ref("scorer")):
             raise ValueError(f"{self.name}: cannot add label {label!r} after training "
                              "started (the scorer layer cannot be resized)")
         return super().add_label(label)
-
-    @staticmethod
-    def _has_weights(layer):
-        return any(node.has_param(name) and node.get_param(name) is not None
-                   for node in layer.walk() for name in node.param_names)
 
     def predict(self, docs):
         docs = list(docs)
@@ -256,12 +250,12 @@ class SpanCategorizer(TrainablePipe):
         label_index = {label: i for i, label in enumerate(self.labels)}
         offset = 0
         for eg, rows in zip(examples, _per_doc(spans)):
-            row_of = {(int(start), int(end)): offset + j for j, (start, end) in
-                      enumerate(rows)}
             gold = eg.get_aligned_spans_y2x(eg.reference.spans.get(self.key, []),
                                             allow_overlap=True)
-            for span in gold:
-                row = row_of.get((span.start, span.end))
+            found = _find_rows(rows, [(span.start, span.end) for span in gold],
+                               len(eg.predicted))
+            for span, j in zip(gold, found):
+                row = None if j < 0 else offset + j
                 if span.label_ not in label_index:
                     raise ValueError(f"{self.name}: the gold span {span.text!r} has the "
                                      f"label {span.label_!r}, which is not one of "
@@ -316,10 +310,22 @@ class SpanCategorizer(TrainablePipe):
         else:
             self.model.initialize()
 
-    def score(self, examples, **kwargs):
-        if self.scorer is None:
-            return {}
-        return self.scorer(examples, **{**self.cfg, "labels": self.labels, **kwargs})
+
+def _find_rows(rows, wanted, n_tokens):
+    """For each (start, end) in `wanted`, the index of that row in `rows` (the last, if
+    repeated), or -1: one sort of the candidates, no Python object per candidate."""
+    if not wanted:
+        return []
+    if not len(rows):
+        return [-1] * len(wanted)
+    keys = rows[:, 0].astype("int64") * (n_tokens + 1) + rows[:, 1]
+    order = numpy.argsort(keys, kind="stable")
+    sorted_keys = keys[order]
+    wanted_keys = numpy.asarray([start * (n_tokens + 1) + end for start, end in wanted],
+                                dtype="int64")
+    at = numpy.searchsorted(sorted_keys, wanted_keys, side="right") - 1
+    hit = (at >= 0) & (sorted_keys[numpy.maximum(at, 0)] == wanted_keys)
+    return numpy.where(hit, order[numpy.maximum(at, 0)], -1).tolist()
 
 
 def _per_doc(ragged):

@@ -9,7 +9,6 @@ component) and `positive_label` (for a binary exclusive one, set in
 [initialize.components.textcat]) are kept in cfg and passed to the scorer.
 """
 import warnings
-from itertools import islice
 
 import numpy
 from thinc.api import Config
@@ -17,7 +16,7 @@ from thinc.api import Config
 from ..factories import register_factory
 from ..registry import registry
 from ..scorer import Scorer
-from .trainable import TrainablePipe
+from .trainable import TrainablePipe, has_weights
 
 _TOK2VEC = """
 [model.tok2vec]
@@ -77,27 +76,16 @@ for _version in ("fastnlp.textcat_multilabel_scorer.v1", "spacy.textcat_multilab
     registry.scorers.register(_version, func=lambda: textcat_multilabel_score)
 
 
-@register_factory(
-    "textcat",
-    default_config={"threshold": 0.0, "model": DEFAULT_SINGLE_TEXTCAT_MODEL,
-                    "scorer": {"@scorers": "spacy.textcat_scorer.v2"}},
-    default_score_weights=CATS_SCORE_WEIGHTS, files=TrainablePipe.FILES,
-    assigns=["doc.cats"],
-)
-def make_textcat(nlp, name, model, threshold: float, scorer):
-    return TextCategorizer(nlp.vocab, model, name, threshold=threshold, scorer=scorer)
-
-
-@register_factory(
-    "textcat_multilabel",
-    default_config={"threshold": 0.5, "model": DEFAULT_MULTI_TEXTCAT_MODEL,
-                    "scorer": {"@scorers": "spacy.textcat_multilabel_scorer.v2"}},
-    default_score_weights=CATS_SCORE_WEIGHTS, files=TrainablePipe.FILES,
-    assigns=["doc.cats"],
-)
-def make_multilabel_textcat(nlp, name, model, threshold: float, scorer):
-    return MultiLabel_TextCategorizer(nlp.vocab, model, name, threshold=threshold,
-                                      scorer=scorer)
+def _register_textcat_factory(name, make, threshold, model, scorer):
+    """The factory `name`: `make(vocab, model, name, threshold=, scorer=)`."""
+    @register_factory(name, default_config={"threshold": threshold, "model": model,
+                                            "scorer": {"@scorers": scorer}},
+                      default_score_weights=CATS_SCORE_WEIGHTS, files=TrainablePipe.FILES,
+                      assigns=["doc.cats"])
+    def make_component(nlp, name, model, threshold: float, scorer):
+        return make(nlp.vocab, model, name, threshold=threshold, scorer=scorer)
+    make_component.__name__ = f"make_{name}"
+    return make_component
 
 
 class TextCategorizer(TrainablePipe):
@@ -199,7 +187,7 @@ class TextCategorizer(TrainablePipe):
         if label in self.labels:
             return 0
         resize = self.model.attrs.get("resize_output") if self.model is not None else None
-        if resize is None and self._has_weights():
+        if resize is None and has_weights(self.model):
             raise ValueError(f"{self.name}: cannot add label {label!r} to a trained "
                              f"{self.model.name} model (it cannot be resized); "
                              "retrain it with the label from the start")
@@ -209,27 +197,20 @@ class TextCategorizer(TrainablePipe):
             self.model = resize(self.model, len(self.labels))
         return 1
 
-    def _has_weights(self):
-        output = self.model.get_ref("output_layer") if self.model.has_ref("output_layer") \
-            else None
-        return output is not None and any(output.has_param(name) and
-                                          output.get_param(name) is not None
-                                          for name in output.param_names)
-
     def initialize(self, get_examples, *, nlp=None, labels=None, positive_label=None):
         """Labels from `labels` or the examples' cats; sample examples set the shapes."""
         if not callable(get_examples):
             raise TypeError(f"{self.name}.initialize: get_examples must be a function "
                             "returning Examples")
-        sample = list(islice(get_examples(), 10))
-        self._check_cats(get_examples())
-        if labels is None:
-            for eg in get_examples():
-                for label in eg.reference.cats:
-                    self.add_label(label)
-        else:
-            for label in labels:
+        sample = []
+        for eg in get_examples():  # one pass: check the cats, collect labels and a sample
+            self._check_cats([eg])
+            for label in eg.reference.cats if labels is None else ():
                 self.add_label(label)
+            if len(sample) < 10:
+                sample.append(eg)
+        for label in labels or ():
+            self.add_label(label)
         self._check_label_count()
         if positive_label is not None:
             if positive_label not in self.labels:
@@ -268,14 +249,6 @@ class TextCategorizer(TrainablePipe):
                                  f"value {value!r} ({_cats(eg)}); gold values are 0.0 "
                                  "or 1.0")
 
-    def score(self, examples, **kwargs):
-        """The scorer's results, with cfg (threshold, positive_label) and the labels as
-        its defaults, as spaCy passes them."""
-        if self.scorer is None:
-            return {}
-        settings = {**self.cfg, "labels": self.labels, **kwargs}
-        return self.scorer(examples, **settings)
-
 
 class MultiLabel_TextCategorizer(TextCategorizer):
     """Each label scored on its own (0..1); a label absent from gold cats is missing."""
@@ -309,3 +282,10 @@ def _preview(eg, width=40):
 
 def _cats(eg):
     return ", ".join(f"{k}={v}" for k, v in eg.reference.cats.items())[:120]
+
+
+make_textcat = _register_textcat_factory(
+    "textcat", TextCategorizer, 0.0, DEFAULT_SINGLE_TEXTCAT_MODEL, "spacy.textcat_scorer.v2")
+make_multilabel_textcat = _register_textcat_factory(
+    "textcat_multilabel", MultiLabel_TextCategorizer, 0.5, DEFAULT_MULTI_TEXTCAT_MODEL,
+    "spacy.textcat_multilabel_scorer.v2")

@@ -97,9 +97,11 @@ class TrainablePipe(ABC):
         self.model.finish_update(sgd)
 
     def score(self, examples, **kwargs):
+        """The scorer's results; cfg (threshold, spans_key, ...) and the labels are its
+        defaults, which kwargs override, as spaCy passes them."""
         if self.scorer is None:
             return {}
-        return self.scorer(examples, **kwargs)
+        return self.scorer(examples, **{**self.cfg, "labels": self.labels, **kwargs})
 
     # Serialization ----------------------------------------------------------------
 
@@ -147,24 +149,30 @@ class TrainablePipe(ABC):
         if not self._cfg_labels_ok():
             raise FormatError(f"{self.name}: cfg has no list of labels", cfg_where)
         _check_weight_shapes(self.model, self.name, model_where)
-        where = cfg_where
         expected = self._n_outputs()
         if expected is None or not self.model.has_ref(self.OUTPUT_REF):
             return
         output = self.model.get_ref(self.OUTPUT_REF)
         if output.has_dim("nO") and output.get_dim("nO") != expected:
             raise FormatError(f"{self.name}: the model gives {output.get_dim('nO')} scores "
-                              f"per item, but cfg's labels need {expected}", where)
+                              f"per item, but cfg's labels need {expected}", cfg_where)
 
 
-# The shape each parameter of these Thinc layers has, in terms of the layer's dims.
+# The shape each parameter of these layers has, in terms of the layer's dims (a tuple of
+# dim names is their product: sparse_linear keeps all outputs' rows in one flat array).
 PARAM_SHAPES = {
     "maxout": {"W": ("nO", "nP", "nI"), "b": ("nO", "nP")},
     "linear": {"W": ("nO", "nI"), "b": ("nO",)},
     "softmax": {"W": ("nO", "nI"), "b": ("nO",)},
     "layernorm": {"G": ("nI",), "b": ("nI",)},
     "hash_embed_multi": {"E": ("nV", "nW")},
+    "sparse_linear": {"W": (("nO", "length"),), "b": ("nO",)},
 }
+
+
+def has_weights(model):
+    """Whether any layer of `model` has allocated parameters (it was initialized)."""
+    return any(node.has_param(name) for node in model.walk() for name in node.param_names)
 
 
 def _check_weight_shapes(model, name, where):
@@ -177,18 +185,21 @@ def _check_weight_shapes(model, name, where):
             raise FormatError(f"{name}: layer {node.name!r} has weights for "
                               f"{', '.join(allocated)} but none for {', '.join(missing)}",
                               where)
-        if node.name == "sparse_linear" and allocated and node.has_dim("nO"):
-            dims = (node.get_dim("nO") * node.get_dim("length"), node.get_dim("nO"))
-            shapes = tuple(node.get_param(param).size for param in ("W", "b"))
-            if shapes != dims:
-                raise FormatError(f"{name}: layer 'sparse_linear' has {shapes[0]} weights "
-                                  f"and {shapes[1]} biases; its dimensions give {dims}",
-                                  where)
         for param, dims in PARAM_SHAPES.get(node.name, {}).items():
-            if not node.has_param(param) or not all(node.has_dim(d) for d in dims):
+            names = [d for dim in dims for d in (dim if isinstance(dim, tuple) else (dim,))]
+            if not node.has_param(param) or not all(node.has_dim(d) for d in names):
                 continue
-            expected = tuple(node.get_dim(d) for d in dims)
+            expected = tuple(_dim_size(node, dim) for dim in dims)
             actual = tuple(node.get_param(param).shape)
             if actual != expected:
                 raise FormatError(f"{name}: layer {node.name!r} has {param} of shape "
                                   f"{actual}, but its dimensions give {expected}", where)
+
+
+def _dim_size(node, dim):
+    if isinstance(dim, tuple):
+        size = 1
+        for part in dim:
+            size *= node.get_dim(part)
+        return size
+    return node.get_dim(dim)

@@ -275,3 +275,34 @@ def test_cli_errors_are_one_line(corpus, tmp_path, case):
     for text in expected:
         assert text in lines[0]
     assert not (tmp_path / "out").exists()
+
+
+def test_evaluate_prints_textcat_and_span_scores(tmp_path):
+    from fastnlp.training import Example
+    nlp = fastnlp.blank("en")
+    nlp.add_pipe("textcat", config={"model": {
+        "@architectures": "spacy.TextCatBOW.v3", "exclusive_classes": True, "ngram_size": 1,
+        "no_output_layer": False, "length": 64}})
+    nlp.add_pipe("spancat", config={"threshold": 0.0, "model": {
+        "@architectures": "spacy.SpanCategorizer.v1",
+        "scorer": {"@layers": "spacy.LinearLogistic.v1"},
+        "reducer": {"@layers": "spacy.mean_max_reducer.v1", "hidden_size": 8},
+        "tok2vec": {"@architectures": "spacy.HashEmbedCNN.v2", "pretrained_vectors": None,
+                    "width": 8, "depth": 1, "embed_size": 50, "window_size": 1,
+                    "maxout_pieces": 2, "subword_features": False}}})
+    doc = Doc(nlp.vocab, words=["Ann", "likes", "Paris"])
+    doc.cats = {"POS": 1.0, "NEG": 0.0}
+    doc.spans["sc"] = [doc.char_span(0, 3, "PER"), doc.char_span(10, 15, "LOC")]
+    other = Doc(nlp.vocab, words=["Bob", "hates", "rain"])
+    other.cats = {"POS": 0.0, "NEG": 1.0}
+    other.spans["sc"] = [other.char_span(0, 3, "PER")]
+    nlp.initialize(lambda: [Example(nlp.make_doc(d.text), d) for d in (doc, other)])
+    nlp.to_disk(tmp_path / "model")
+    DocBin(docs=[doc, other]).to_disk(tmp_path / "dev.spacy")
+    result = CliRunner().invoke(app, ["evaluate", str(tmp_path / "model"),
+                                      str(tmp_path / "dev.spacy")])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "Textcat (macro F)" in out and "Textcat per label" in out
+    assert "Textcat ROC AUC" in out
+    assert "Spans sc P" in out and "Spans sc F" in out and "Spans sc per type" in out

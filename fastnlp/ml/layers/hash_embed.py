@@ -6,6 +6,7 @@ from thinc.api import Model, uniform_init
 from thinc.types import Floats2d, Ints2d
 
 from ..hash_embed import hash_embed_backward, hash_embed_forward, table_offsets
+from .gradients import gradient_buffer
 
 UNIFORM_INIT_RANGE = 0.1  # tables start as uniform(-0.1, 0.1), as Thinc's HashEmbed
 
@@ -61,17 +62,7 @@ def forward(model: Model[Ints2d, Floats2d], ids_ta: Ints2d, is_train: bool) -> T
     def backprop(d_out: Floats2d) -> Ints2d:
         if mask is not None:
             d_out = d_out * mask
-        grad = model.get_grad("E") if model.has_grad("E") else None
-        if (
-            isinstance(grad, numpy.ndarray)
-            and grad.dtype == numpy.float32
-            and grad.flags.c_contiguous
-        ):
-            kernel_backward(d_out, rowids_tak, grad)
-        else:
-            d_table_rw = model.ops.alloc2f(*table_rw.shape)
-            kernel_backward(d_out, rowids_tak, d_table_rw)
-            model.inc_grad("E", d_table_rw)
+        kernel_backward(d_out, rowids_tak, gradient_buffer(model, "E"))
         return model.ops.alloc2i(rowids_tak.shape[0], rowids_tak.shape[1])
 
     return out_taw, backprop

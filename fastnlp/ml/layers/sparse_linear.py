@@ -12,6 +12,7 @@ from thinc.types import Floats2d
 
 from ...attrs import ORTH
 from ..bow_kernels import doc_ngram_counts, sparse_linear_backward, sparse_linear_forward
+from .gradients import gradient_buffer
 
 NgramCounts = Tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray]  # keys, counts, lengths
 
@@ -69,26 +70,12 @@ def _linear_forward(model, counts: NgramCounts, is_train) -> Tuple[Floats2d, Cal
         if d_scores.shape != scores.shape:
             raise ValueError(f"sparse_linear: gradient of shape {d_scores.shape} for "
                              f"scores of shape {scores.shape}")
-        grads = [_grad_buffer(model, name) for name in ("W", "b")]
+        grads = [gradient_buffer(model, name) for name in ("W", "b")]
         sparse_linear_backward(keys, values, lengths, d_scores, grads[0], grads[1],
                                length, v1)
         return counts
 
     return model.ops.asarray2f(scores), backprop
-
-
-def _grad_buffer(model, name):
-    """The parameter's gradient array, created (zeros) if it has none yet; written in place."""
-    if model.has_grad(name):
-        grad = model.get_grad(name)
-        if isinstance(grad, numpy.ndarray) and grad.dtype == numpy.float32 \
-                and grad.flags.c_contiguous:
-            return grad
-    grad = numpy.zeros(model.get_param(name).shape, dtype="float32")
-    if model.has_grad(name):
-        grad += model.ops.to_numpy(model.get_grad(name))
-    model.set_grad(name, grad)
-    return grad
 
 
 def resize_sparse_linear(layer: Model, new_nO: int, *, new_bias: float = 0.0) -> Model:
